@@ -1,0 +1,97 @@
+import { Redis } from 'ioredis';
+import { CacheManager } from '../../src/manager.js';
+
+/** Where the real-Redis suites connect. */
+export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+const required = Boolean(process.env.CI) || process.env.REQUIRE_REDIS === '1';
+
+async function probe(url: string): Promise<string | undefined> {
+  const client = new Redis(url, { lazyConnect: true, connectTimeout: 1000, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  client.on('error', () => {});
+  try {
+    await client.connect();
+    await client.ping();
+    return undefined;
+  } catch (error) {
+    return (error as Error).message;
+  } finally {
+    client.disconnect();
+  }
+}
+
+const unreachable = await probe(REDIS_URL);
+if (unreachable !== undefined && required) {
+  throw new Error(
+    `Real Redis is required (CI or REQUIRE_REDIS=1) but ${REDIS_URL} is unreachable: ${unreachable}. ` +
+      'Start it with: redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no',
+  );
+}
+if (unreachable !== undefined) {
+  console.warn(
+    `\n${'!'.repeat(78)}\n!! REAL REDIS SUITES DID NOT RUN: ${REDIS_URL} is unreachable (${unreachable}).\n` +
+      `!! Only the embedded (memory://) backend was tested. Set REDIS_URL or start redis-server.\n${'!'.repeat(78)}\n`,
+  );
+}
+
+/** True when the real-Redis suites run. */
+export const redisAvailable = unreachable === undefined;
+
+export interface Backend {
+  readonly name: 'memory' | 'redis';
+  readonly url: string;
+}
+
+export const BACKENDS: readonly Backend[] = [
+  { name: 'memory', url: 'memory://' },
+  { name: 'redis', url: REDIS_URL },
+];
+
+/**
+ * Register `suite` once per backend. When real Redis is unreachable (and not required), its
+ * copy is a single pending test that says so, so the gap shows in every report.
+ */
+export function describeOnBackends(title: string, suite: (backend: Backend) => void): void {
+  for (const backend of BACKENDS) {
+    describe(`${title} [${backend.name}]`, () => {
+      if (backend.name === 'redis' && !redisAvailable) {
+        it(`did not run: real Redis at ${REDIS_URL} is unreachable`);
+        return;
+      }
+      suite(backend);
+    });
+  }
+}
+
+/** Real-Redis only suites (faults, cross-process): pending with the reason when it is unreachable. */
+export function describeOnRedis(title: string, suite: () => void): void {
+  describe(title, () => {
+    if (!redisAvailable) {
+      it(`did not run: real Redis at ${REDIS_URL} is unreachable`);
+      return;
+    }
+    suite();
+  });
+}
+
+/** A unique key prefix per test, so runs never touch each other's keys. */
+export function uniquePrefix(): string {
+  return `tsrc-test-${process.pid}-${Math.random().toString(36).slice(2, 10)}`;
+}
+
+/** A fresh manager on `backend`, with a short command timeout so failures surface fast. */
+export function managerFor(backend: Backend): CacheManager {
+  return new CacheManager().init({ redisUrl: backend.url, commandTimeout: 1000, healthCheckInterval: 1 });
+}
+
+/** Remove every key under `prefix` (entries and fences) from the manager's Redis. */
+export async function cleanPrefix(manager: CacheManager, prefix: string): Promise<void> {
+  const client = manager.client;
+  const ours: string[] = [];
+  let cursor = '0';
+  do {
+    const [next, keys] = await client.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
+    cursor = next;
+    ours.push(...keys);
+  } while (cursor !== '0');
+  for (let i = 0; i < ours.length; i += 1000) await client.del(...ours.slice(i, i + 1000));
+}

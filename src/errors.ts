@@ -1,0 +1,75 @@
+/**
+ * Every failure ts-rc reports is a `CacheError` with a stable `code` and the original `cause`.
+ * Programmer errors (bad options, bad namespace, use before init) are thrown; Redis and
+ * (de)serialisation failures are reported through the manager's `'error'` event instead.
+ */
+export class CacheError extends Error {
+  /** Stable machine-readable code, e.g. `E_CACHE_CONFIG`. */
+  readonly code: string;
+
+  constructor(code: string, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+    this.code = code;
+  }
+}
+
+/** Options failed validation; the message names every offending field. */
+export class CacheConfigError extends CacheError {
+  /** One entry per offending field: `path` (e.g. `socketTimeout`) and what was expected. */
+  readonly issues: readonly { path: string; message: string }[];
+
+  constructor(context: string, issues: readonly { path: string; message: string }[]) {
+    const lines = issues.map((i) => `  - ${i.path || '(root)'}: ${i.message}`).join('\n');
+    super('E_CACHE_CONFIG', `Invalid ${context}:\n${lines}`);
+    this.issues = issues;
+  }
+}
+
+/** The manager was used (e.g. `client`) before `init()` or `useClient()`, or after `close()`. */
+export class CacheNotInitializedError extends CacheError {
+  constructor(what = 'cacheManager') {
+    super('E_CACHE_NOT_INITIALIZED', `${what} is not initialised: call init({ redisUrl }) or useClient(client) first`);
+  }
+}
+
+/** A namespace, prefix, version or identifier that would break the key structure. */
+export class CacheKeyError extends CacheError {
+  constructor(message: string) {
+    super('E_CACHE_KEY', message);
+  }
+}
+
+/** A Redis command failed, timed out or could not be sent. `cause` is the original error. */
+export class CacheConnectionError extends CacheError {
+  constructor(operation: string, cause: unknown) {
+    super('E_CACHE_CONNECTION', `Redis ${operation} failed: ${describe(cause)}`, { cause });
+  }
+}
+
+/** The circuit breaker is open: the cache is bypassed until the cool-down ends. */
+export class CacheCircuitOpenError extends CacheError {
+  constructor() {
+    super('E_CACHE_CIRCUIT_OPEN', 'Redis is bypassed while the circuit breaker is open');
+  }
+}
+
+/** A value could not be encoded (circular, BigInt, too large, failed its schema on write). */
+export class CacheSerializationError extends CacheError {
+  constructor(message: string, cause?: unknown) {
+    super('E_CACHE_SERIALIZATION', message, { cause });
+  }
+}
+
+/** A cached entry could not be decoded (corrupt JSON, failed schema, not revivable): a miss. */
+export class CacheDecodeError extends CacheError {
+  constructor(key: string, cause?: unknown) {
+    super('E_CACHE_DECODE', `Cached entry ${key} is invalid and was removed: ${describe(cause)}`, {
+      cause,
+    });
+  }
+}
+
+function describe(cause: unknown): string {
+  return cause instanceof Error ? cause.message : String(cause);
+}

@@ -1,0 +1,21 @@
+export {
+  CacheCircuitOpenError,
+  CacheConfigError,
+  CacheConnectionError,
+  CacheDecodeError,
+  CacheError,
+  CacheKeyError,
+  CacheNotInitializedError,
+  CacheSerializationError,
+} from './errors.js';
+export type { CacheEvent, CacheEventHandler, CacheEventName } from './events.js';
+export type { KeyOptions } from './keys.js';
+export { buildCacheKey, escapeGlob, invalidatePattern, MAX_IDENTIFIER_LENGTH } from './keys.js';
+export { CacheManager, cacheManager } from './manager.js';
+export type { CacheManagerOptions, ResolvedManagerOptions } from './manager-options.js';
+export type { Model, ModelClass } from './model.js';
+export type { RedisClient } from './runtime.js';
+export type { CacheId, CacheServiceOptions, KeyCallOptions, WriteOptions } from './service.js';
+export { CacheService } from './service.js';
+export type { CacheCounters, CacheStats } from './stats.js';
+export { getTtlWithJitter } from './ttl.js';

@@ -1,0 +1,22 @@
+const URL_CREDENTIALS = /(\b[a-z][a-z0-9+.-]*:\/\/)([^:@/\s]*):([^@/\s]*)@/gi;
+
+/** Replace `scheme://user:password@` credentials and any known secret with `***`. */
+export function redactText(text: string, secrets: readonly string[] = []): string {
+  let out = text.replace(URL_CREDENTIALS, '$1$2:***@');
+  for (const secret of secrets) if (secret) out = out.split(secret).join('***');
+  return out;
+}
+
+/** The error itself when it holds no secret, else a copy (same name and code) with them removed. */
+export function redactError(error: unknown, secrets: readonly string[] = []): unknown {
+  if (!(error instanceof Error)) return typeof error === 'string' ? redactText(error, secrets) : error;
+  const message = redactText(error.message, secrets);
+  const stack = error.stack === undefined ? undefined : redactText(error.stack, secrets);
+  if (message === error.message && stack === error.stack) return error;
+  const copy = new Error(message);
+  copy.name = error.name;
+  if (stack !== undefined) copy.stack = stack;
+  const code = (error as { code?: unknown }).code;
+  if (code !== undefined) Object.assign(copy, { code });
+  return copy;
+}
