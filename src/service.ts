@@ -25,6 +25,12 @@ export interface WriteOptions extends KeyCallOptions {
   ttl?: number | undefined;
 }
 
+/** Per-call options of `getOrSet`. */
+export interface GetOrSetOptions<T> extends WriteOptions {
+  /** Decides whether a loaded value is stored (e.g. skip `null`, or results a caller marks `unless`). @default always */
+  shouldCache?: ((value: T) => boolean) | undefined;
+}
+
 /** How long an eviction fence outlives its eviction (ms): loads slower than this are not fenced. */
 const FENCE_TTL_MS = 60 * 60 * 1000;
 
@@ -110,7 +116,7 @@ export class CacheService<T> {
    * one key in this process share one factory call. The factory's errors reach the caller and
    * are never cached; a value loaded before an eviction of its key or namespace is not stored.
    */
-  getOrSet(id: CacheId, factory: () => T | Promise<T>, options: WriteOptions = {}): Promise<T> {
+  getOrSet(id: CacheId, factory: () => T | Promise<T>, options: GetOrSetOptions<T> = {}): Promise<T> {
     const key = this.key(id, options.params);
     const inflight = this.#runtime.inflight;
     const running = inflight.get(key) as Promise<T> | undefined;
@@ -140,7 +146,7 @@ export class CacheService<T> {
     return removed;
   }
 
-  async #getOrLoad(key: string, id: CacheId, factory: () => T | Promise<T>, options: WriteOptions): Promise<T> {
+  async #getOrLoad(key: string, id: CacheId, factory: () => T | Promise<T>, options: GetOrSetOptions<T>): Promise<T> {
     try {
       // The first step always awaits, so `finally` can't run before getOrSet registered the load.
       const hit = await this.#read(key, id);
@@ -149,7 +155,7 @@ export class CacheService<T> {
         c.mget(this.#fenceBase + key.slice(this.#base.length), this.#namespaceFence),
       );
       const value = await factory();
-      if (value !== undefined && fences !== FAILED) {
+      if (value !== undefined && fences !== FAILED && (options.shouldCache?.(value) ?? true)) {
         await this.#write(key, id, value, this.#ttlMs(options.ttl), fences);
       }
       return value;
