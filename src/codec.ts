@@ -9,7 +9,7 @@ import type { ModelAdapter } from './model.js';
 export interface Envelope<T> {
   v: T;
   e?: number;
-  d?: number;
+  d?: number | undefined;
 }
 
 /** Turns values into stored text and back, applying the model. Built once per service. */

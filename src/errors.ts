@@ -73,3 +73,10 @@ export class CacheDecodeError extends CacheError {
 function describe(cause: unknown): string {
   return cause instanceof Error ? cause.message : String(cause);
 }
+
+/** The factory failed (or was slower than `softTimeout`) and a stale value was served, or a background refresh failed. */
+export class CacheFactoryError extends CacheError {
+  constructor(key: string, cause: unknown) {
+    super('E_CACHE_FACTORY', `Loading ${key} failed: ${describe(cause)}`, { cause });
+  }
+}

@@ -14,8 +14,9 @@ export { buildCacheKey, escapeGlob, invalidatePattern, MAX_IDENTIFIER_LENGTH } f
 export { CacheManager, cacheManager } from './manager.js';
 export type { CacheManagerOptions, ResolvedManagerOptions } from './manager-options.js';
 export type { Model, ModelClass } from './model.js';
+export type { ResilienceOptions } from './policy.js';
 export type { RedisClient } from './runtime.js';
-export type { CacheId, CacheServiceOptions, GetOrSetOptions, KeyCallOptions, WriteOptions } from './service.js';
+export type { CacheId, CacheServiceOptions, GetOrSetOptions, WriteOptions } from './service.js';
 export { CacheService } from './service.js';
 export type { CacheCounters, CacheStats } from './stats.js';
 export { getTtlWithJitter } from './ttl.js';

@@ -41,6 +41,29 @@ export function keyBase(namespace: string, options: Omit<KeyOptions, 'params'> =
   return `${prefix}:${version}:${checkSegment('namespace', namespace)}:`;
 }
 
+/** Where ts-rc keeps its own keys for a namespace, outside every namespace's SCAN pattern. */
+export interface KeyLayout {
+  /** `<prefix>:<version>:<namespace>:`, the entries. */
+  base: string;
+  /** Per-entry eviction fences: `<prefix>~:f:<version>:<namespace>:<id>`. */
+  fenceBase: string;
+  /** The namespace's eviction fence. */
+  namespaceFence: string;
+  /** Per-entry distributed locks: `<prefix>~:l:<version>:<namespace>:<id>`. */
+  lockBase: string;
+}
+
+export function keyLayout(namespace: string, options: Omit<KeyOptions, 'params'> = {}): KeyLayout {
+  const base = keyBase(namespace, options);
+  const [prefix, version] = base.split(':', 2) as [string, string];
+  return {
+    base,
+    fenceBase: `${prefix}~:f:${version}:${namespace}:`,
+    namespaceFence: `${prefix}~:f:${version}:${namespace}`,
+    lockBase: `${prefix}~:l:${version}:${namespace}:`,
+  };
+}
+
 /** The identifier (hashed when long) plus, when params are given and not empty, their hash. */
 export function identifierPart(identifier: string | number, params?: object): string {
   let id: string;
@@ -67,6 +90,11 @@ function checkSegment(name: string, value: unknown): string {
   }
   if (value.includes(':')) {
     throw new CacheKeyError(`${name} must not contain ':' (it separates key parts), got ${JSON.stringify(value)}`);
+  }
+  if (name === 'prefix' && value.endsWith('~')) {
+    throw new CacheKeyError(
+      `prefix must not end with '~' (reserved for ts-rc's fence and lock keys), got ${JSON.stringify(value)}`,
+    );
   }
   return value;
 }

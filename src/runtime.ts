@@ -52,6 +52,8 @@ export class CacheRuntime {
   readonly stats = new StatsRecorder();
   /** In-flight loads per full key: concurrent misses in this process share one factory call. */
   readonly inflight = new Map<string, Promise<unknown>>();
+  /** Keys being refreshed early in the background, so each is refreshed once at a time. */
+  readonly refreshing = new Set<string>();
   breaker = new CircuitBreaker(false);
   settings: RuntimeSettings = DEFAULT_SETTINGS;
   /** True for the embedded backend, whose SCAN differs from Redis (see scan.ts). */

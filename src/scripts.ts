@@ -45,3 +45,10 @@ if (redis.call('GET', KEYS[2]) or '') ~= ARGV[3] or (redis.call('GET', KEYS[3]) 
 end
 redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
 return 1`);
+
+/** Release a lock only if this caller still owns it. KEYS: lock. ARGV: owner token. */
+export const RELEASE_LOCK = lua(`
+if redis.call('GET', KEYS[1]) == ARGV[1] then
+  return redis.call('DEL', KEYS[1])
+end
+return 0`);

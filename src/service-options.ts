@@ -1,9 +1,10 @@
 import { z } from 'zod';
-import { configError, definedOnly } from './manager-options.js';
 import { type Model, type ModelAdapter, modelAdapter } from './model.js';
+import { type LoadPolicy, NO_POLICY, type ResilienceOptions, resilienceShape, resolvePolicy } from './policy.js';
+import { configError, definedOnly } from './validation.js';
 
 /** Options of a `CacheService`; all optional. */
-export interface CacheServiceOptions<T> {
+export interface CacheServiceOptions<T> extends ResilienceOptions {
   /** A zod schema (checked on write and read) or a class (revived by class-transformer). */
   model?: Model<T> | undefined;
   /** Seconds an entry lives when a call gives no TTL. @default 300 */
@@ -27,6 +28,7 @@ export interface ResolvedServiceOptions<T> {
   prefix: string;
   version: string;
   maxValueBytes: number;
+  policy: LoadPolicy;
 }
 
 export const SERVICE_DEFAULTS = {
@@ -43,6 +45,7 @@ export const ttlSchema = z.number({ error: 'expected a TTL in seconds (a number)
 
 /** A per-call TTL, checked: a bad one is a programmer error and throws a `CacheConfigError`. */
 export function checkTtl(ttl: unknown): number {
+  if (typeof ttl === 'number' && ttl > 0 && ttl < Number.POSITIVE_INFINITY) return ttl; // the per-call hot path
   const parsed = ttlSchema.safeParse(ttl);
   if (!parsed.success) throw configError('ttl', parsed.error);
   return parsed.data;
@@ -61,6 +64,7 @@ const schema = z.strictObject({
   prefix: z.string().optional(),
   version: z.string().optional(),
   maxValueBytes: z.number().int().positive().optional(),
+  ...resilienceShape,
 });
 
 export function resolveServiceOptions<T>(input: CacheServiceOptions<T> | undefined): ResolvedServiceOptions<T> {
@@ -74,5 +78,6 @@ export function resolveServiceOptions<T>(input: CacheServiceOptions<T> | undefin
     prefix: o.prefix,
     version: o.version,
     maxValueBytes: o.maxValueBytes,
+    policy: resolvePolicy(NO_POLICY, input ?? {}, 'CacheService options'),
   };
 }

@@ -1,0 +1,153 @@
+import type { Envelope } from './codec.js';
+import { shouldRefreshEarly } from './early-refresh.js';
+import type { EntryStore, Fences, WriteMeta } from './entry-store.js';
+import { CacheFactoryError } from './errors.js';
+import { acquireLock, releaseLock } from './lock.js';
+import type { LoadPolicy } from './policy.js';
+import { FAILED, type Failed } from './runtime.js';
+
+/** One cache-aside request, resolved by the service. */
+export interface LoadRequest<T> {
+  key: string;
+  id: unknown;
+  factory: () => T | Promise<T>;
+  /** The (jittered) TTL to write, ms. */
+  ttlMs: number;
+  policy: LoadPolicy;
+  shouldCache: ((value: T) => boolean) | undefined;
+}
+
+/** Poll interval bounds while another process holds the lock (ms). */
+const POLL_MIN_MS = 5;
+const POLL_MAX_MS = 100;
+const TIMED_OUT: unique symbol = Symbol('timed out');
+
+/**
+ * Cache-aside for one key: a fresh entry is returned (maybe refreshed early in the background);
+ * otherwise the value is loaded — under the distributed lock when enabled — with an entry past
+ * its TTL but within grace served if the factory fails or is slower than `softTimeout`.
+ */
+export async function getOrLoad<T>(store: EntryStore<T>, request: LoadRequest<T>): Promise<T> {
+  const start = performance.now();
+  const entry = await store.read(request.key, request.id);
+  if (entry !== undefined && isFresh(entry, Date.now())) {
+    store.lookedUp('hit', request.key, request.id, start);
+    const { earlyRefresh } = request.policy;
+    if (earlyRefresh > 0 && entry.e !== undefined && shouldRefreshEarly(Date.now(), entry.e, entry.d ?? 0, earlyRefresh)) {
+      refreshInBackground(store, request);
+    }
+    return entry.v;
+  }
+  store.lookedUp('miss', request.key, request.id, start);
+  return request.policy.lock ? loadLocked(store, request, entry, start) : compute(store, request, entry, start);
+}
+
+/** Past its logical expiry (kept only for grace) counts as not fresh. */
+export function isFresh(entry: Envelope<unknown>, now: number): boolean {
+  return entry.e === undefined || now < entry.e;
+}
+
+async function loadLocked<T>(
+  store: EntryStore<T>,
+  request: LoadRequest<T>,
+  stale: Envelope<T> | undefined,
+  start: number,
+): Promise<T> {
+  const lock = request.policy.lock as { ttl: number; wait: number };
+  const lockKey = store.keys.lockBase + request.key.slice(store.keys.base.length);
+  const deadline = Date.now() + lock.wait;
+  for (let pause = POLL_MIN_MS; ; pause = Math.min(pause * 2, POLL_MAX_MS)) {
+    const token = await acquireLock(store, lockKey, lock.ttl, request.id);
+    if (token === FAILED) return compute(store, request, stale, start);
+    if (token !== null) {
+      try {
+        // Another process may have stored the value between our miss and taking the lock.
+        const entry = await store.read(request.key, request.id);
+        if (entry !== undefined && isFresh(entry, Date.now())) return entry.v;
+        return await compute(store, request, stale, start);
+      } finally {
+        await releaseLock(store, lockKey, token, request.id);
+      }
+    }
+    if (stale !== undefined) return serveStale(store, request, stale, start); // someone is refreshing it
+    const left = deadline - Date.now();
+    if (left <= 0) return compute(store, request, undefined, start); // waited long enough: load it ourselves
+    await sleep(Math.min(pause, left));
+    const entry = await store.read(request.key, request.id);
+    if (entry !== undefined && isFresh(entry, Date.now())) return entry.v;
+  }
+}
+
+/** Call the factory and store its value, fenced against evictions that happen meanwhile. */
+async function compute<T>(
+  store: EntryStore<T>,
+  request: LoadRequest<T>,
+  stale: Envelope<T> | undefined,
+  start: number,
+): Promise<T> {
+  const fences = await store.readFences(request.key, request.id);
+  const began = performance.now();
+  const pending = new Promise<T>((resolve) => resolve(request.factory()));
+  const { softTimeout } = request.policy;
+  let value: T | typeof TIMED_OUT;
+  try {
+    value = stale !== undefined && softTimeout > 0 ? await raceTimeout(pending, softTimeout) : await pending;
+  } catch (error) {
+    if (stale === undefined) throw error; // the factory's own error reaches the caller, never cached
+    return serveStale(store, request, stale, start, error);
+  }
+  if (value === TIMED_OUT) {
+    pending.then(
+      (late) => persist(store, request, late, fences, performance.now() - began),
+      (error: unknown) => store.runtime.report(new CacheFactoryError(request.key, error), store.scope(request.key, request.id)),
+    );
+    return serveStale(store, request, stale!, start);
+  }
+  await persist(store, request, value, fences, performance.now() - began);
+  return value;
+}
+
+function serveStale<T>(store: EntryStore<T>, request: LoadRequest<T>, stale: Envelope<T>, start: number, cause?: unknown): T {
+  const error = cause === undefined ? undefined : new CacheFactoryError(request.key, cause);
+  store.lookedUp('stale', request.key, request.id, start, error);
+  return stale.v;
+}
+
+async function persist<T>(
+  store: EntryStore<T>,
+  request: LoadRequest<T>,
+  value: T,
+  fences: Fences | Failed,
+  deltaMs: number,
+): Promise<void> {
+  if (fences === FAILED || value === undefined || !(request.shouldCache?.(value) ?? true)) return;
+  await store.write(request.key, request.id, value, request.ttlMs, writeMeta(request.policy, deltaMs), fences);
+}
+
+/** What a write records for a policy: expiry and compute time only when grace or early refresh needs them. */
+export function writeMeta(policy: LoadPolicy, deltaMs?: number): WriteMeta {
+  return { graceMs: policy.graceMs, withExpiry: policy.graceMs > 0 || policy.earlyRefresh > 0, deltaMs };
+}
+
+/** One background refresh per key per runtime; its failure is reported, never thrown. */
+function refreshInBackground<T>(store: EntryStore<T>, request: LoadRequest<T>): void {
+  const keys = store.runtime.refreshing;
+  if (keys.has(request.key)) return;
+  keys.add(request.key);
+  const noStale = { ...request, policy: { ...request.policy, softTimeout: 0 } };
+  compute(store, noStale, undefined, performance.now())
+    .catch((error: unknown) =>
+      store.runtime.report(new CacheFactoryError(request.key, error), store.scope(request.key, request.id)),
+    )
+    .finally(() => keys.delete(request.key));
+}
+
+function raceTimeout<T>(promise: Promise<T>, ms: number): Promise<T | typeof TIMED_OUT> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<typeof TIMED_OUT>((resolve) => {
+    timer = setTimeout(() => resolve(TIMED_OUT), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
