@@ -36,10 +36,14 @@ export class EntryStore<T> {
     private readonly counters: CacheCounters,
   ) {}
 
-  /** GET and decode. A corrupt or invalid entry is reported, removed and read as absent. */
-  async read(key: string, id: unknown): Promise<Envelope<T> | undefined> {
+  /**
+   * GET and decode. A corrupt or invalid entry is reported, removed and read as absent.
+   * @returns FAILED when Redis could not answer (already reported), so callers skip further commands
+   */
+  async read(key: string, id: unknown): Promise<Envelope<T> | undefined | Failed> {
     const raw = await this.runtime.run('GET', this.scope(key, id), (c) => c.get(key));
-    if (raw === FAILED || raw === null) return undefined;
+    if (raw === FAILED) return FAILED;
+    if (raw === null) return undefined;
     try {
       return this.codec.decode(raw, key);
     } catch (error) {

@@ -30,6 +30,11 @@ const TIMED_OUT: unique symbol = Symbol('timed out');
 export async function getOrLoad<T>(store: EntryStore<T>, request: LoadRequest<T>): Promise<T> {
   const start = performance.now();
   const entry = await store.read(request.key, request.id);
+  if (entry === FAILED) {
+    // Redis is not answering: don't spend another command timeout on fences or a write.
+    store.lookedUp('miss', request.key, request.id, start);
+    return request.factory();
+  }
   if (entry !== undefined && isFresh(entry, Date.now())) {
     store.lookedUp('hit', request.key, request.id, start);
     const { earlyRefresh } = request.policy;
@@ -63,7 +68,7 @@ async function loadLocked<T>(
       try {
         // Another process may have stored the value between our miss and taking the lock.
         const entry = await store.read(request.key, request.id);
-        if (entry !== undefined && isFresh(entry, Date.now())) return entry.v;
+        if (entry !== FAILED && entry !== undefined && isFresh(entry, Date.now())) return entry.v;
         return await compute(store, request, stale, start);
       } finally {
         await releaseLock(store, lockKey, token, request.id);
@@ -74,6 +79,7 @@ async function loadLocked<T>(
     if (left <= 0) return compute(store, request, undefined, start); // waited long enough: load it ourselves
     await sleep(Math.min(pause, left));
     const entry = await store.read(request.key, request.id);
+    if (entry === FAILED) return request.factory();
     if (entry !== undefined && isFresh(entry, Date.now())) return entry.v;
   }
 }

@@ -60,7 +60,7 @@ export class CacheService<T> {
     const start = performance.now();
     const entry = await this.#store.read(key, id);
     // An entry past its TTL is only kept for grace: `get` treats it as gone.
-    if (entry === undefined || (entry.e !== undefined && !isFresh(entry, Date.now()))) {
+    if (entry === undefined || entry === FAILED || !isFresh(entry, Date.now())) {
       this.#store.lookedUp('miss', key, id, start);
       return null;
     }
