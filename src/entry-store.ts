@@ -138,6 +138,9 @@ export class EntryStore<T> {
   }
 
   private async store(client: RedisClient, key: string, raw: string, px: number, fences: Fences | undefined): Promise<boolean> {
+    // ioredis-mock keeps an expired key's old expiry until the key is next read, and applies it
+    // to a new SET PX of that key (the value vanishes at once). Reading it first purges it.
+    if (this.runtime.memory) await client.exists(key);
     if (!fences) return (await client.set(key, raw, 'PX', px)) === 'OK';
     const keys = [key, this.fenceKey(key), this.keys.namespaceFence];
     return (await runScript(client, STORE_FENCED, keys, [raw, px, fences[0], fences[1]])) === 1;
