@@ -78,7 +78,10 @@ describeOnBackends('stale-while-revalidate, fail-safe and early refresh', (backe
     await sleep(600);
     const seen: number[] = [];
     for (let i = 0; i < 30; i++) seen.push(await users.getOrSet('k', factory));
-    expect(seen.every((v) => v === 1), 'hits are served from the cache meanwhile').to.equal(true);
+    expect(
+      seen.every((v) => v === 1),
+      'hits are served from the cache meanwhile',
+    ).to.equal(true);
     await waitUntil(() => calls === 2, 2000, 'no early refresh happened');
     await sleep(50);
     expect(calls, 'one refresh, not a herd').to.equal(2);
