@@ -3,6 +3,7 @@ import { createClients, urlSecrets } from './connection.js';
 import { CacheError, CacheNotInitializedError } from './errors.js';
 import type { CacheEventHandler, CacheEventName } from './events.js';
 import { type CacheManagerOptions, type ResolvedManagerOptions, resolveManagerOptions } from './manager-options.js';
+import { redactText } from './redact.js';
 import { CacheRuntime, DEFAULT_SETTINGS, type HasRuntime, type RedisClient, RUNTIME } from './runtime.js';
 import { CacheService, type CacheServiceOptions } from './service.js';
 import type { CacheStats } from './stats.js';
@@ -59,9 +60,10 @@ export class CacheManager implements HasRuntime {
     return this.#state.client;
   }
 
-  /** The resolved options, with defaults applied; undefined before init() or with useClient(). */
+  /** The resolved options with defaults applied (password in `redisUrl` masked); undefined before init() or with useClient(). */
   get options(): Readonly<ResolvedManagerOptions> | undefined {
-    return this.#state.kind === 'ready' ? this.#state.options : undefined;
+    const options = this.#state.kind === 'ready' ? this.#state.options : undefined;
+    return options && { ...options, redisUrl: redactText(options.redisUrl) };
   }
 
   /** Initialised, connected, and the circuit breaker is not open. The embedded backend is always ready. */

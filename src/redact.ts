@@ -7,16 +7,21 @@ export function redactText(text: string, secrets: readonly string[] = []): strin
   return out;
 }
 
-/** The error itself when it holds no secret, else a copy (same name and code) with them removed. */
+/**
+ * The error itself when it holds no secret, else a copy (same name and code) with them removed.
+ * ioredis' reply errors carry the failed `command` with its arguments (`AUTH user password`):
+ * only its name is kept.
+ */
 export function redactError(error: unknown, secrets: readonly string[] = []): unknown {
   if (!(error instanceof Error)) return typeof error === 'string' ? redactText(error, secrets) : error;
   const message = redactText(error.message, secrets);
   const stack = error.stack === undefined ? undefined : redactText(error.stack, secrets);
-  if (message === error.message && stack === error.stack) return error;
+  const { code, command } = error as { code?: unknown; command?: { name?: unknown } };
+  if (message === error.message && stack === error.stack && command === undefined) return error;
   const copy = new Error(message);
   copy.name = error.name;
   if (stack !== undefined) copy.stack = stack;
-  const code = (error as { code?: unknown }).code;
   if (code !== undefined) Object.assign(copy, { code });
+  if (command !== undefined) Object.assign(copy, { command: { name: command.name } });
   return copy;
 }
