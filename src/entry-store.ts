@@ -41,14 +41,27 @@ export class EntryStore<T> {
    * @returns FAILED when Redis could not answer (already reported), so callers skip further commands
    */
   async read(key: string, id: unknown): Promise<Envelope<T> | undefined | Failed> {
-    const raw = await this.runtime.run('GET', this.scope(key, id), (c) => c.get(key));
-    if (raw === FAILED) return FAILED;
-    if (raw === null) return undefined;
+    // The hit path: one await on ioredis, no closures (see CacheRuntime.acquire).
+    const scope = this.scope(key, id);
+    const client = this.runtime.acquire('GET', scope);
+    if (client === undefined) return FAILED;
+    let raw: string | null;
     try {
-      return this.codec.decode(raw, key);
+      raw = await this.runtime.bound(client.get(key));
     } catch (error) {
-      this.runtime.report(error as CacheError, this.scope(key, id));
-      void this.runtime.run('DEL', this.scope(key, id), (c) => c.unlink(key));
+      this.runtime.failed('GET', error, scope);
+      return FAILED;
+    }
+    this.runtime.succeeded();
+    return raw === null ? undefined : this.decode(raw, scope);
+  }
+
+  private decode(raw: string, scope: EventScope): Envelope<T> | undefined {
+    try {
+      return this.codec.decode(raw, scope.key as string);
+    } catch (error) {
+      this.runtime.report(error as CacheError, scope);
+      void this.runtime.run('DEL', scope, (c) => c.unlink(scope.key as string));
       return undefined;
     }
   }

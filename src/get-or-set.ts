@@ -28,23 +28,29 @@ const TIMED_OUT: unique symbol = Symbol('timed out');
  * its TTL but within grace served if the factory fails or is slower than `softTimeout`.
  */
 export async function getOrLoad<T>(store: EntryStore<T>, request: LoadRequest<T>): Promise<T> {
-  const start = performance.now();
-  const entry = await store.read(request.key, request.id);
-  if (entry === FAILED) {
-    // Redis is not answering: don't spend another command timeout on fences or a write.
-    store.lookedUp('miss', request.key, request.id, start);
-    return request.factory();
-  }
-  if (entry !== undefined && isFresh(entry, Date.now())) {
-    store.lookedUp('hit', request.key, request.id, start);
-    const { earlyRefresh } = request.policy;
-    if (earlyRefresh > 0 && entry.e !== undefined && shouldRefreshEarly(Date.now(), entry.e, entry.d ?? 0, earlyRefresh)) {
-      refreshInBackground(store, request);
+  // The caller registered this promise in `inflight`; the first await below always yields, so
+  // `finally` can't clear the entry before it was registered.
+  try {
+    const start = performance.now();
+    const entry = await store.read(request.key, request.id);
+    if (entry === FAILED) {
+      // Redis is not answering: don't spend another command timeout on fences or a write.
+      store.lookedUp('miss', request.key, request.id, start);
+      return await request.factory();
     }
-    return entry.v;
+    if (entry !== undefined && isFresh(entry, Date.now())) {
+      store.lookedUp('hit', request.key, request.id, start);
+      const { earlyRefresh } = request.policy;
+      if (earlyRefresh > 0 && entry.e !== undefined && shouldRefreshEarly(Date.now(), entry.e, entry.d ?? 0, earlyRefresh)) {
+        refreshInBackground(store, request);
+      }
+      return entry.v;
+    }
+    store.lookedUp('miss', request.key, request.id, start);
+    return await (request.policy.lock ? loadLocked(store, request, entry, start) : compute(store, request, entry, start));
+  } finally {
+    store.runtime.inflight.delete(request.key);
   }
-  store.lookedUp('miss', request.key, request.id, start);
-  return request.policy.lock ? loadLocked(store, request, entry, start) : compute(store, request, entry, start);
 }
 
 /** Past its logical expiry (kept only for grace) counts as not fresh. */

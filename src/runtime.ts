@@ -90,26 +90,52 @@ export class CacheRuntime {
    * timeout) the error is reported and `FAILED` returned: the caller decides the fallback.
    */
   async run<R>(operation: string, scope: EventScope, fn: (client: RedisClient) => Promise<R>): Promise<R | Failed> {
+    const client = this.acquire(operation, scope);
+    if (client === undefined) return FAILED;
+    try {
+      const result = await this.bound(fn(client));
+      this.succeeded();
+      return result;
+    } catch (error) {
+      this.failed(operation, error, scope);
+      return FAILED;
+    }
+  }
+
+  /**
+   * The client to send a command to now, or undefined when the cache must be bypassed (the
+   * reason is reported). The hit path uses this with `bound`, `succeeded` and `failed` directly,
+   * to stay one `await` away from ioredis.
+   */
+  acquire(operation: string, scope: EventScope): RedisClient | undefined {
     const clients = this.#clients;
     if (clients.length === 0) {
       this.report(new CacheNotInitializedError(), scope);
-      return FAILED;
+      return undefined;
     }
-    if (!this.breaker.allow()) return FAILED;
+    if (!this.breaker.allow()) return undefined;
     const client = clients.length === 1 ? clients[0]! : clients[this.#next++ % clients.length]!;
     const status = (client as { status?: string }).status;
     if (status !== undefined && DOWN.has(status)) {
-      this.fail(operation, `connection is ${status}`, scope);
-      return FAILED;
+      this.failed(operation, `connection is ${status}`, scope);
+      return undefined;
     }
-    try {
-      const result = await (this.#raceTimeout > 0 ? withTimeout(fn(client), this.#raceTimeout) : fn(client));
-      if (this.breaker.success()) this.emit('recovered', { durationMs: 0 });
-      return result;
-    } catch (error) {
-      this.fail(operation, error, scope);
-      return FAILED;
-    }
+    return client;
+  }
+
+  /** The command's promise, raced against the command timeout when the client doesn't time out itself. */
+  bound<R>(command: Promise<R>): Promise<R> {
+    return this.#raceTimeout > 0 ? withTimeout(command, this.#raceTimeout) : command;
+  }
+
+  succeeded(): void {
+    if (this.breaker.success()) this.emit('recovered', { durationMs: 0 });
+  }
+
+  failed(operation: string, cause: unknown, scope: EventScope): void {
+    const error = new CacheConnectionError(operation, redactError(cause, this.settings.secrets));
+    if (this.breaker.failure()) this.emit('degraded', { durationMs: 0, error });
+    this.report(error, scope);
   }
 
   /** Report a failure that is not the caller's fault (Redis, decoding): count it, emit `'error'`. */
@@ -121,12 +147,6 @@ export class CacheRuntime {
 
   emit(event: CacheEventName, payload: Parameters<CacheEvents['emit']>[1]): void {
     if (this.events.listens(event)) this.events.emit(event, payload);
-  }
-
-  private fail(operation: string, cause: unknown, scope: EventScope): void {
-    const error = new CacheConnectionError(operation, redactError(cause, this.settings.secrets));
-    if (this.breaker.failure()) this.emit('degraded', { durationMs: 0, error });
-    this.report(error, scope);
   }
 }
 

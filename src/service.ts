@@ -108,7 +108,7 @@ export class CacheService<T> {
     if (running) return running;
     const policy = overridesPolicy(options) ? resolvePolicy(this.#policy, options) : this.#policy;
     const request = { key, id, factory, ttlMs: this.#ttlMs(options.ttl), policy, shouldCache: options.shouldCache };
-    const loading = getOrLoad(this.#store, request).finally(() => inflight.delete(key));
+    const loading = getOrLoad(this.#store, request); // clears its `inflight` entry when settled
     inflight.set(key, loading);
     return loading;
   }
