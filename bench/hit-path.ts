@@ -5,7 +5,7 @@
  */
 import { Redis } from 'ioredis';
 import { CacheManager } from '../src/index.js';
-import { REDIS_URL, redisVersion, sampleUser } from './fixture.js';
+import { cleanup, PREFIX, REDIS_URL, redisVersion, sampleUser } from './fixture.js';
 import { type Contender, compare, envInt, environment, ratioTable } from './harness.js';
 
 const rounds = envInt('BENCH_ROUNDS', 15);
@@ -18,7 +18,7 @@ const manager = new CacheManager().init({ redisUrl: REDIS_URL });
 const plain = new Redis(REDIS_URL);
 try {
   if (!(await manager.ping())) throw new Error(`Redis at ${REDIS_URL} is unreachable`);
-  const users = manager.service<Record<string, unknown>>('bench-users', { defaultTtl: 3600 });
+  const users = manager.service<Record<string, unknown>>('bench-users', { defaultTtl: 3600, prefix: PREFIX });
   // Distinct entries with the same value, read in turn: with 64 in flight no two reads share a
   // key, so getOrSet's single-flight can't merge them and every contender does every GET.
   const ids = Array.from({ length: 1024 }, (_, i) => `u-${i}`);
@@ -48,7 +48,7 @@ try {
     console.log();
   }
   console.log('target: CacheService.get ≤ 1.05× raw ioredis (manager client)');
-  await users.invalidatePattern();
+  await cleanup(client);
 } finally {
   await manager.close();
   await plain.quit();

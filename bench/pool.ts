@@ -4,7 +4,7 @@
  * One process, one Redis (REDIS_URL). Configurations are interleaved round by round.
  */
 import { CacheManager, type CacheService } from '../src/index.js';
-import { REDIS_URL, redisVersion, sampleUser } from './fixture.js';
+import { cleanup, PREFIX, REDIS_URL, redisVersion, sampleUser } from './fixture.js';
 import { type Contender, compare, envInt, environment, type Result, table } from './harness.js';
 
 const rounds = envInt('BENCH_ROUNDS', 9);
@@ -24,7 +24,7 @@ interface Config {
 const configs: Config[] = poolSizes.flatMap((maxConnections) =>
   [true, false].map((autoPipelining) => {
     const manager = new CacheManager().init({ redisUrl: REDIS_URL, maxConnections, autoPipelining });
-    const users = manager.service<Record<string, unknown>>('bench-pool', { defaultTtl: 3600 });
+    const users = manager.service<Record<string, unknown>>('bench-pool', { defaultTtl: 3600, prefix: PREFIX });
     return { name: `${maxConnections} conn, autoPipelining ${autoPipelining ? 'on' : 'off'}`, manager, users };
   }),
 );
@@ -63,7 +63,7 @@ try {
   ]);
   console.log(table([header, ...rows]));
   console.log(`\n(medians of ${rounds} rounds; "vs default" is throughput relative to ${baseline})`);
-  await writer.invalidatePattern();
+  await cleanup(configs[0]!.manager.client);
 } finally {
   await Promise.all(configs.map(({ manager }) => manager.close()));
 }

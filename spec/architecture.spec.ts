@@ -33,7 +33,7 @@ const DECORATOR_IMPORTERS = new Set(['index']);
 const CLIENT_PACKAGES = new Set(['ioredis', 'ioredis-mock']);
 const CLIENT_VALUE_IMPORTERS = new Set(['manager', 'connection']);
 
-export interface Import {
+interface Import {
   /** A src module (`keys`, `decorators/cached`) or a package name (`ioredis`). */
   target: string;
   /** `import type …`, `export type … from`, or every named specifier marked `type`. */
@@ -44,7 +44,7 @@ const STATEMENT = /^\s*(import|export)\s+(type\s+)?([^;]*?)\s*from\s*['"]([^'"]+
 const SIDE_EFFECT = /^\s*import\s*['"]([^'"]+)['"]/gm;
 
 /** The imports of one file: `import … from`, `export … from`, and bare `import 'x'`. */
-export function importsOf(source: string, module: string): Import[] {
+function importsOf(source: string, module: string): Import[] {
   const found: Import[] = [];
   for (const [, , typeKeyword, clause = '', specifier = ''] of source.matchAll(STATEMENT)) {
     found.push({ target: resolve(module, specifier), typeOnly: typeKeyword !== undefined || allSpecifiersTyped(clause) });
@@ -75,7 +75,7 @@ function packageName(specifier: string): string {
 }
 
 /** The layer index of a src module (0 = top), or undefined when it is in no layer. */
-export function layerOf(module: string): number | undefined {
+function layerOf(module: string): number | undefined {
   const index = LAYERS.findIndex(({ modules }) =>
     modules.some((m) => (m.endsWith('/*') ? module.startsWith(m.slice(0, -1)) : m === module)),
   );
@@ -83,7 +83,7 @@ export function layerOf(module: string): number | undefined {
 }
 
 /** Every broken rule in a graph of `module → imports`, one readable line each. */
-export function violations(graph: ReadonlyMap<string, readonly Import[]>): string[] {
+function violations(graph: ReadonlyMap<string, readonly Import[]>): string[] {
   const out: string[] = [];
   for (const [module, imports] of graph) {
     const from = layerOf(module);
@@ -113,7 +113,7 @@ export function violations(graph: ReadonlyMap<string, readonly Import[]>): strin
 }
 
 /** Cycles among value imports (type-only imports are erased at compile time, so they may loop). */
-export function valueCycles(graph: ReadonlyMap<string, readonly Import[]>): string[][] {
+function valueCycles(graph: ReadonlyMap<string, readonly Import[]>): string[][] {
   const cycles: string[][] = [];
   const done = new Set<string>();
   const path: string[] = [];

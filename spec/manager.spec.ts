@@ -4,7 +4,15 @@ import RedisMock from 'ioredis-mock';
 import { CacheConfigError, CacheError, CacheNotInitializedError } from '../src/errors.js';
 import type { CacheEvent } from '../src/events.js';
 import { CacheManager } from '../src/manager.js';
-import { type Backend, describeOnBackends, describeOnRedis, managerFor, REDIS_URL, uniquePrefix } from './support/backends.js';
+import {
+  type Backend,
+  cleanPrefix,
+  describeOnBackends,
+  describeOnRedis,
+  managerFor,
+  REDIS_URL,
+  uniquePrefix,
+} from './support/backends.js';
 import { recordEvents, sleep } from './support/events.js';
 
 /** The CacheConfigError `init(options)` throws; fails the test when it doesn't throw one. */
@@ -272,7 +280,7 @@ describe('CacheManager', () => {
         hitRatio: 0,
         namespaces: {},
       });
-      await manager.client.del(users.key(1));
+      await cleanPrefix(manager, prefix);
     });
   });
 
