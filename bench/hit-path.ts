@@ -1,0 +1,55 @@
+/**
+ * Hit path: what does ts-rc add on top of a raw ioredis GET + JSON.parse?
+ * One process, one Redis (REDIS_URL). Contenders read the same ~1 KB entry; rounds interleave.
+ * To add a contender (e.g. a `@Cached` repository method), push one more `{ name, op }` below.
+ */
+import { Redis } from 'ioredis';
+import { CacheManager } from '../src/index.js';
+import { cleanup, PREFIX, REDIS_URL, redisVersion, sampleUser } from './fixture.js';
+import { type Contender, compare, envInt, environment, ratioTable } from './harness.js';
+
+const rounds = envInt('BENCH_ROUNDS', 15);
+const scenarios = [
+  { label: 'sequential (1 in flight)', concurrency: 1, ops: envInt('BENCH_OPS_SEQ', 2000), rounds },
+  { label: '64 in flight', concurrency: 64, ops: envInt('BENCH_OPS_CONC', 20_000), rounds },
+];
+
+const manager = new CacheManager().init({ redisUrl: REDIS_URL });
+const plain = new Redis(REDIS_URL);
+try {
+  if (!(await manager.ping())) throw new Error(`Redis at ${REDIS_URL} is unreachable`);
+  const users = manager.service<Record<string, unknown>>('bench-users', { defaultTtl: 3600, prefix: PREFIX });
+  // Distinct entries with the same value, read in turn: with 64 in flight no two reads share a
+  // key, so getOrSet's single-flight can't merge them and every contender does every GET.
+  const ids = Array.from({ length: 1024 }, (_, i) => `u-${i}`);
+  const keys = ids.map((id) => users.key(id));
+  for (const id of ids) if (!(await users.set(id, sampleUser()))) throw new Error('could not write the benchmark entries');
+  const client = manager.client;
+  const stored = (await client.get(keys[0]!))!;
+  let n = 0;
+  const next = () => n++ & 1023;
+
+  const contenders: Contender[] = [
+    { name: 'raw ioredis (manager client)', op: async () => JSON.parse((await client.get(keys[next()]!))!) },
+    { name: 'CacheService.get', op: () => users.get(ids[next()]!) },
+    { name: 'CacheService.getOrSet (hit)', op: () => users.getOrSet(ids[next()]!, sampleUser) },
+    { name: 'raw ioredis (new Redis())', op: async () => JSON.parse((await plain.get(keys[next()]!))!) },
+  ];
+
+  console.log('# ts-rc hit path: CacheService vs raw ioredis GET + JSON.parse');
+  console.log(environment(await redisVersion(plain)));
+  console.log(
+    `entries: ${ids.length} × ${Buffer.byteLength(stored)} bytes under ${users.key('*')}; ${rounds} interleaved rounds\n`,
+  );
+  for (const { label, ...scenario } of scenarios) {
+    const results = await compare(contenders, scenario);
+    console.log(`## ${label}, ${scenario.ops} ops per round`);
+    console.log(ratioTable(results, contenders[0]!.name));
+    console.log();
+  }
+  console.log('target: CacheService.get ≤ 1.05× raw ioredis (manager client)');
+  await cleanup(client);
+} finally {
+  await manager.close();
+  await plain.quit();
+}

@@ -1,0 +1,227 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, posix } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { expect } from 'chai';
+
+/**
+ * The import direction of DESIGN.md, as a table: a module may import modules of its own layer
+ * or of any layer further down; never one further up. Type-only imports count here too (a type
+ * dependency is still a dependency), but not in the cycle check below.
+ *
+ *   decorators → service → (keys, ttl, codec) → client; the manager owns the client.
+ *
+ * A new file in src/ must be added to a layer: the spec fails and says so.
+ */
+const LAYERS: readonly { layer: string; modules: readonly string[] }[] = [
+  { layer: 'entry point', modules: ['index'] },
+  { layer: 'decorators', modules: ['decorators/*'] },
+  { layer: 'manager (owns the client)', modules: ['manager', 'connection'] },
+  { layer: 'service', modules: ['service', 'scan', 'scripts'] },
+  { layer: 'options', modules: ['service-options', 'manager-options'] },
+  { layer: 'keys, ttl, codec', modules: ['keys', 'canonical', 'ttl', 'codec', 'model', 'glob'] },
+  { layer: 'client runtime', modules: ['runtime', 'circuit-breaker', 'events', 'stats', 'redact'] },
+  { layer: 'errors', modules: ['errors'] },
+];
+
+/**
+ * Extra rules on top of the layers.
+ * - Only the entry point may import a decorator: decorators are an option, nothing depends on them
+ *   (`index.ts` re-exports them, or users could not import `@Cached` from 'ts-rc').
+ * - Only these modules may import ioredis / ioredis-mock as a value; everyone else `import type`.
+ */
+const DECORATOR_IMPORTERS = new Set(['index']);
+const CLIENT_PACKAGES = new Set(['ioredis', 'ioredis-mock']);
+const CLIENT_VALUE_IMPORTERS = new Set(['manager', 'connection']);
+
+interface Import {
+  /** A src module (`keys`, `decorators/cached`) or a package name (`ioredis`). */
+  target: string;
+  /** `import type …`, `export type … from`, or every named specifier marked `type`. */
+  typeOnly: boolean;
+}
+
+const STATEMENT = /^\s*(import|export)\s+(type\s+)?([^;]*?)\s*from\s*['"]([^'"]+)['"]/gm;
+const SIDE_EFFECT = /^\s*import\s*['"]([^'"]+)['"]/gm;
+
+/** The imports of one file: `import … from`, `export … from`, and bare `import 'x'`. */
+function importsOf(source: string, module: string): Import[] {
+  const found: Import[] = [];
+  for (const [, , typeKeyword, clause = '', specifier = ''] of source.matchAll(STATEMENT)) {
+    found.push({ target: resolve(module, specifier), typeOnly: typeKeyword !== undefined || allSpecifiersTyped(clause) });
+  }
+  for (const [, specifier = ''] of source.matchAll(SIDE_EFFECT))
+    found.push({ target: resolve(module, specifier), typeOnly: false });
+  return found;
+}
+
+function allSpecifiersTyped(clause: string): boolean {
+  const named = /^\{([\s\S]*)\}$/.exec(clause.trim());
+  if (!named) return false; // a default or namespace import is a value
+  const specifiers = named[1]!
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  return specifiers.length > 0 && specifiers.every((s) => s.startsWith('type '));
+}
+
+function resolve(module: string, specifier: string): string {
+  if (!specifier.startsWith('.')) return specifier.startsWith('node:') ? specifier : packageName(specifier);
+  return posix.join(posix.dirname(module), specifier).replace(/\.(js|ts)$/, '');
+}
+
+function packageName(specifier: string): string {
+  const parts = specifier.split('/');
+  return specifier.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0]!;
+}
+
+/** The layer index of a src module (0 = top), or undefined when it is in no layer. */
+function layerOf(module: string): number | undefined {
+  const index = LAYERS.findIndex(({ modules }) =>
+    modules.some((m) => (m.endsWith('/*') ? module.startsWith(m.slice(0, -1)) : m === module)),
+  );
+  return index === -1 ? undefined : index;
+}
+
+/** Every broken rule in a graph of `module → imports`, one readable line each. */
+function violations(graph: ReadonlyMap<string, readonly Import[]>): string[] {
+  const out: string[] = [];
+  for (const [module, imports] of graph) {
+    const from = layerOf(module);
+    if (from === undefined) {
+      out.push(`src/${module}.ts is in no layer: add it to LAYERS in spec/architecture.spec.ts`);
+      continue;
+    }
+    for (const { target, typeOnly } of imports) {
+      if (CLIENT_PACKAGES.has(target)) {
+        if (!typeOnly && !CLIENT_VALUE_IMPORTERS.has(module)) {
+          out.push(`${module} imports ${target} as a value: use \`import type\` (only manager/connection create clients)`);
+        }
+        continue;
+      }
+      if (!graph.has(target)) continue; // a package or node: builtin
+      if (target.startsWith('decorators/') && !module.startsWith('decorators/') && !DECORATOR_IMPORTERS.has(module)) {
+        out.push(`${module} imports ${target}: nothing but the entry point may import decorators`);
+        continue;
+      }
+      const to = layerOf(target);
+      if (to !== undefined && to < from) {
+        out.push(`${module} (${LAYERS[from]!.layer}) imports ${target} (${LAYERS[to]!.layer}): against the import direction`);
+      }
+    }
+  }
+  return out;
+}
+
+/** Cycles among value imports (type-only imports are erased at compile time, so they may loop). */
+function valueCycles(graph: ReadonlyMap<string, readonly Import[]>): string[][] {
+  const cycles: string[][] = [];
+  const done = new Set<string>();
+  const path: string[] = [];
+  const visit = (module: string): void => {
+    const at = path.indexOf(module);
+    if (at !== -1) {
+      cycles.push([...path.slice(at), module]);
+      return;
+    }
+    if (done.has(module)) return;
+    path.push(module);
+    for (const { target, typeOnly } of graph.get(module) ?? []) if (!typeOnly && graph.has(target)) visit(target);
+    path.pop();
+    done.add(module);
+  };
+  for (const module of graph.keys()) visit(module);
+  return cycles;
+}
+
+function readSrc(): Map<string, Import[]> {
+  const root = fileURLToPath(new URL('../../../src', import.meta.url));
+  const graph = new Map<string, Import[]>();
+  for (const file of readdirSync(root, { recursive: true, encoding: 'utf8' })) {
+    if (!file.endsWith('.ts') || file.endsWith('.d.ts')) continue;
+    const module = file.split('\\').join('/').replace(/\.ts$/, '');
+    graph.set(module, importsOf(readFileSync(join(root, file), 'utf8'), module));
+  }
+  return graph;
+}
+
+describe('architecture', () => {
+  const graph = readSrc();
+
+  it('reads every module of src/', () => {
+    expect(graph.size).to.be.at.least(15);
+    expect([...graph.keys()]).to.include.members(['index', 'manager', 'service', 'keys', 'runtime']);
+    expect(graph.get('service')?.map((i) => i.target)).to.include.members(['keys', 'runtime', 'codec']);
+  });
+
+  it('every import follows the direction decorators → service → keys/ttl/codec → client', () => {
+    expect(violations(graph)).to.deep.equal([]);
+  });
+
+  it('has no import cycle among value imports', () => {
+    expect(valueCycles(graph).map((cycle) => cycle.join(' → '))).to.deep.equal([]);
+  });
+
+  describe('the checker itself', () => {
+    const graphOf = (files: Record<string, string>) =>
+      new Map(Object.entries(files).map(([module, source]) => [module, importsOf(source, module)]));
+
+    it('tells type-only imports from value imports', () => {
+      const imports = importsOf(
+        [
+          "import type { Redis } from 'ioredis';",
+          "import { type A, type B } from '../keys.js';",
+          "import { type C, buildCacheKey } from '../keys.js';",
+          "import RedisMock from 'ioredis-mock';",
+          "import 'reflect-metadata';",
+          "export type { X } from '../errors.js';",
+          "import { helper } from './shared.js';",
+          "export {\n  CacheService,\n} from '../service.js';",
+          "import { createHash } from 'node:crypto';",
+        ].join('\n'),
+        'decorators/cached',
+      );
+      expect(imports).to.deep.equal([
+        { target: 'ioredis', typeOnly: true },
+        { target: 'keys', typeOnly: true },
+        { target: 'keys', typeOnly: false },
+        { target: 'ioredis-mock', typeOnly: false },
+        { target: 'errors', typeOnly: true },
+        { target: 'decorators/shared', typeOnly: false },
+        { target: 'service', typeOnly: false },
+        { target: 'node:crypto', typeOnly: false },
+        { target: 'reflect-metadata', typeOnly: false },
+      ]);
+    });
+
+    it('reports a wrong-way import, a value import of ioredis, an import of decorators and an unknown file', () => {
+      const found = violations(
+        graphOf({
+          keys: "import { CacheService } from './service.js';",
+          service: "import { Redis } from 'ioredis';",
+          manager: "import { Cached } from './decorators/cached.js';",
+          'decorators/cached': "import { CacheService } from '../service.js';\nimport { cacheManager } from '../manager.js';",
+          index: "export { Cached } from './decorators/cached.js';",
+          lock: '',
+        }),
+      );
+      expect(found).to.have.length(4);
+      expect(found[0]).to.match(/^keys .* imports service .*against the import direction/);
+      expect(found[1]).to.match(/^service imports ioredis as a value/);
+      expect(found[2]).to.match(/^manager imports decorators\/cached/);
+      expect(found[3]).to.match(/src\/lock\.ts is in no layer/);
+    });
+
+    it('finds a value cycle and ignores one closed by a type-only import', () => {
+      const cyclic = graphOf({
+        service: "import { keyBase } from './keys.js';",
+        keys: "import { CacheService } from './service.js';",
+      });
+      expect(valueCycles(cyclic)).to.deep.equal([['service', 'keys', 'service']]);
+      const typeOnly = graphOf({
+        service: "import { keyBase } from './keys.js';",
+        keys: "import type { CacheService } from './service.js';",
+      });
+      expect(valueCycles(typeOnly)).to.deep.equal([]);
+    });
+  });
+});
