@@ -5,14 +5,17 @@ import { CacheFactoryError } from './errors.js';
 import { acquireLock, releaseLock } from './lock.js';
 import type { LoadPolicy } from './policy.js';
 import { FAILED, type Failed } from './runtime.js';
+import { ttlToMs } from './ttl.js';
 
 /** One cache-aside request, resolved by the service. */
 export interface LoadRequest<T> {
   key: string;
   id: unknown;
   factory: () => T | Promise<T>;
-  /** The (jittered) TTL to write, ms. */
-  ttlMs: number;
+  /** The TTL to write, seconds (already checked); jittered only when a value is written. */
+  ttl: number;
+  /** ±fraction of jitter applied to `ttl` on write. */
+  jitterPercent: number;
   policy: LoadPolicy;
   shouldCache: ((value: T) => boolean) | undefined;
 }
@@ -133,7 +136,8 @@ async function persist<T>(
   deltaMs: number,
 ): Promise<void> {
   if (fences === FAILED || value === undefined || !(request.shouldCache?.(value) ?? true)) return;
-  await store.write(request.key, request.id, value, request.ttlMs, writeMeta(request.policy, deltaMs), fences);
+  const ttlMs = ttlToMs(request.ttl, request.jitterPercent);
+  await store.write(request.key, request.id, value, ttlMs, writeMeta(request.policy, deltaMs), fences);
 }
 
 /** What a write records for a policy: expiry and compute time only when grace or early refresh needs them. */

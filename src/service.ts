@@ -101,13 +101,22 @@ export class CacheService<T> {
    * one key in this process share one factory call. The factory's errors reach the caller and
    * are never cached; a value loaded before an eviction of its key or namespace is not stored.
    */
-  getOrSet(id: CacheId, factory: () => T | Promise<T>, options: GetOrSetOptions<T> = {}): Promise<T> {
-    const key = this.key(id, options.params);
+  getOrSet(id: CacheId, factory: () => T | Promise<T>, options?: GetOrSetOptions<T>): Promise<T> {
+    const key = this.key(id, options?.params);
     const inflight = this.#store.runtime.inflight;
     const running = inflight.get(key) as Promise<T> | undefined;
     if (running) return running;
-    const policy = overridesPolicy(options) ? resolvePolicy(this.#policy, options) : this.#policy;
-    const request = { key, id, factory, ttlMs: this.#ttlMs(options.ttl), policy, shouldCache: options.shouldCache };
+    const policy = options && overridesPolicy(options) ? resolvePolicy(this.#policy, options) : this.#policy;
+    const ttl = options?.ttl === undefined ? this.#options.defaultTtl : checkTtl(options.ttl);
+    const request = {
+      key,
+      id,
+      factory,
+      ttl,
+      jitterPercent: this.#options.jitterPercent,
+      policy,
+      shouldCache: options?.shouldCache,
+    };
     const loading = getOrLoad(this.#store, request); // clears its `inflight` entry when settled
     inflight.set(key, loading);
     return loading;
