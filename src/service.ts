@@ -87,6 +87,7 @@ export class CacheService<T> {
     const key = this.key(id, params);
     const fence = this.#fenceBase + identifierPart(id, params);
     const start = performance.now();
+    this.#detach(key);
     const removed = await this.#runtime.run('DEL', { namespace: this.namespace, key, id }, (c) =>
       runScript(c, EVICT, [key, fence], [FENCE_TTL_MS]),
     );
@@ -121,7 +122,10 @@ export class CacheService<T> {
     const inflight = this.#runtime.inflight;
     const running = inflight.get(key) as Promise<T> | undefined;
     if (running) return running;
-    const loading = this.#getOrLoad(key, id, factory, options);
+    // Only the load still registered is removed: an eviction may have detached it (see #detach).
+    const loading: Promise<T> = this.#getOrLoad(key, id, factory, options).finally(() => {
+      if (inflight.get(key) === loading) inflight.delete(key);
+    });
     inflight.set(key, loading);
     return loading;
   }
@@ -134,6 +138,7 @@ export class CacheService<T> {
     const match = escapeGlob(this.#base) + pattern;
     const scope = { namespace: this.namespace, key: match };
     const start = performance.now();
+    this.#detach(undefined);
     // Bump the namespace fence first: any load already under way can no longer store.
     const fenced = await this.#runtime.run('INCR', scope, (c) => c.incr(this.#namespaceFence));
     if (fenced === FAILED) return 0;
@@ -147,21 +152,26 @@ export class CacheService<T> {
   }
 
   async #getOrLoad(key: string, id: CacheId, factory: () => T | Promise<T>, options: GetOrSetOptions<T>): Promise<T> {
-    try {
-      // The first step always awaits, so `finally` can't run before getOrSet registered the load.
-      const hit = await this.#read(key, id);
-      if (hit !== undefined) return hit.v;
-      const fences = await this.#runtime.run('MGET', { namespace: this.namespace, key, id }, (c) =>
-        c.mget(this.#fenceBase + key.slice(this.#base.length), this.#namespaceFence),
-      );
-      const value = await factory();
-      if (value !== undefined && fences !== FAILED && (options.shouldCache?.(value) ?? true)) {
-        await this.#write(key, id, value, this.#ttlMs(options.ttl), fences);
-      }
-      return value;
-    } finally {
-      this.#runtime.inflight.delete(key);
+    const hit = await this.#read(key, id);
+    if (hit !== undefined) return hit.v;
+    const fences = await this.#runtime.run('MGET', { namespace: this.namespace, key, id }, (c) =>
+      c.mget(this.#fenceBase + key.slice(this.#base.length), this.#namespaceFence),
+    );
+    const value = await factory();
+    if (value !== undefined && fences !== FAILED && (options.shouldCache?.(value) ?? true)) {
+      await this.#write(key, id, value, this.#ttlMs(options.ttl), fences);
     }
+    return value;
+  }
+
+  /**
+   * An eviction detaches the in-flight loads it covers, so a read that starts after it never
+   * joins a load that may have read the old value (the fence only stops that load's write).
+   */
+  #detach(key: string | undefined): void {
+    const inflight = this.#runtime.inflight;
+    if (key !== undefined) inflight.delete(key);
+    else for (const k of inflight.keys()) if (k.startsWith(this.#base)) inflight.delete(k);
   }
 
   /** GET and decode. A corrupt or invalid entry is reported, removed and treated as a miss. */
