@@ -4,7 +4,9 @@ export const decoratorFlavour: 'legacy' | 'tc39' = detect();
 function detect(): 'legacy' | 'tc39' {
   let seen = 0;
   // Legacy decorators receive (target, key, descriptor); TC39 ones (value, context).
-  const probe = (...args: unknown[]): void => void (seen = args.length);
+  const probe = (...args: unknown[]): void => {
+    seen = args.length;
+  };
   class Probe {
     @probe
     method(): void {}
