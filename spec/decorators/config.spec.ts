@@ -66,6 +66,7 @@ describe(flavoured('decorator options and getCacheOperations'), () => {
       async remove(_id: string): Promise<void> {}
     }
     class Plain {
+      label = 'plain';
       @Cached()
       static async count(): Promise<number> {
         return 1;
