@@ -118,10 +118,14 @@ export class CacheService<T> {
    * are never cached; a value loaded before an eviction of its key or namespace is not stored.
    */
   getOrSet(id: CacheId, factory: () => T | Promise<T>, options: GetOrSetOptions<T> = {}): Promise<T> {
+    return this.#getOrSet(id, factory, options, true);
+  }
+
+  #getOrSet(id: CacheId, factory: () => T | Promise<T>, options: GetOrSetOptions<T>, mayRetry: boolean): Promise<T> {
     const key = this.key(id, options.params);
     const inflight = this.#runtime.inflight;
     const running = inflight.get(key) as Promise<T> | undefined;
-    if (running) return running;
+    if (running) return mayRetry ? this.#join(running, key, id, factory, options) : running;
     // Only the load still registered is removed: an eviction may have detached it (see #detach).
     const loading: Promise<T> = this.#getOrLoad(key, id, factory, options).finally(() => {
       if (inflight.get(key) === loading) inflight.delete(key);
@@ -149,6 +153,23 @@ export class CacheService<T> {
     this.#runtime.stats.total.evictions += removed;
     this.#runtime.emit('evict', { ...scope, durationMs: performance.now() - start });
     return removed;
+  }
+
+  /**
+   * A joiner may come after an eviction (from any process) that the running load missed, so once
+   * the load is done it reads the entry itself: an entry present then was loaded after every
+   * eviction that preceded this call (fenced writes). On a miss it loads once more.
+   */
+  async #join(
+    running: Promise<T>,
+    key: string,
+    id: CacheId,
+    factory: () => T | Promise<T>,
+    options: GetOrSetOptions<T>,
+  ): Promise<T> {
+    await running; // the load's error, if any, is shared
+    const entry = await this.#read(key, id);
+    return entry !== undefined ? entry.v : this.#getOrSet(id, factory, options, false);
   }
 
   async #getOrLoad(key: string, id: CacheId, factory: () => T | Promise<T>, options: GetOrSetOptions<T>): Promise<T> {
