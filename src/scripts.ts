@@ -11,12 +11,19 @@ export function lua(source: string): LuaScript {
   return { source, sha: createHash('sha1').update(source).digest('hex') };
 }
 
+/**
+ * Test-only switch, not exported by the package: when `disabled`, fenced writes store
+ * unconditionally. It exists so the eviction-race spec can show it fails without fences.
+ */
+export const unsafeFences = { disabled: false };
+
 export async function runScript(
   client: RedisClient,
   script: LuaScript,
   keys: string[],
   args: (string | number)[],
 ): Promise<unknown> {
+  if (script === STORE_FENCED && unsafeFences.disabled) script = STORE_UNFENCED;
   try {
     return await client.evalsha(script.sha, keys.length, ...keys, ...args);
   } catch (error) {
@@ -43,5 +50,10 @@ export const STORE_FENCED = lua(`
 if (redis.call('GET', KEYS[2]) or '') ~= ARGV[3] or (redis.call('GET', KEYS[3]) or '') ~= ARGV[4] then
   return 0
 end
+redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+return 1`);
+
+/** Only for `unsafeFences.disabled`: the fenced write's signature, without the fence check. */
+const STORE_UNFENCED = lua(`
 redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
 return 1`);
