@@ -190,6 +190,31 @@ describeOnBackends('CacheService', (backend) => {
       expect(await users.get('row')).to.equal(null);
     });
 
+    it('does not let a read that starts after a delete join a load that began before it', async () => {
+      const users = service<string>();
+      const db = gate<string>();
+      const slowRead = users.getOrSet('row', () => db.promise);
+      await sleep(20);
+      await users.delete('row');
+      const laterRead = users.getOrSet('row', async () => 'new');
+      db.open('old');
+      expect(await slowRead).to.equal('old');
+      expect(await laterRead).to.equal('new');
+      expect(await users.get('row')).to.equal('new');
+    });
+
+    it('does not let a read that starts after an invalidation join a load that began before it', async () => {
+      const users = service<string>();
+      const db = gate<string>();
+      const slowRead = users.getOrSet('row', () => db.promise);
+      await sleep(20);
+      await users.invalidatePattern('r*');
+      const laterRead = users.getOrSet('row', async () => 'new');
+      db.open('old');
+      expect(await slowRead).to.equal('old');
+      expect(await laterRead).to.equal('new');
+    });
+
     it('does not store a value loaded before an invalidation of its namespace', async () => {
       const users = service<string>();
       const db = gate<string>();

@@ -115,6 +115,7 @@ export class EntryStore<T> {
   /** Remove one entry and bump its fence. @returns whether an entry was removed (false when down) */
   async evict(key: string, id: unknown): Promise<boolean> {
     const start = performance.now();
+    this.runtime.inflight.delete(key); // a read that starts after this must not join an older load
     const removed = await this.runtime.run('DEL', this.scope(key, id), (c) =>
       runScript(c, EVICT, [key, this.fenceKey(key)], [FENCE_TTL_MS]),
     );
@@ -127,6 +128,7 @@ export class EntryStore<T> {
   async evictMatching(match: string): Promise<number> {
     const start = performance.now();
     const scope = this.scope(match, undefined);
+    for (const key of this.runtime.inflight.keys()) if (key.startsWith(this.keys.base)) this.runtime.inflight.delete(key);
     // Fence first: any load already under way can no longer store what it read before this.
     if ((await this.runtime.run('INCR', scope, (c) => c.incr(this.keys.namespaceFence))) === FAILED) return 0;
     const memory = this.runtime.memory;

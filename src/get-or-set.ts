@@ -4,7 +4,7 @@ import type { EntryStore, Fences, WriteMeta } from './entry-store.js';
 import { CacheFactoryError } from './errors.js';
 import { acquireLock, releaseLock } from './lock.js';
 import type { LoadPolicy } from './policy.js';
-import { FAILED, type Failed } from './runtime.js';
+import { FAILED, type Failed, type InflightLoad } from './runtime.js';
 import { ttlToMs } from './ttl.js';
 
 /** One cache-aside request, resolved by the service. */
@@ -20,6 +20,16 @@ export interface LoadRequest<T> {
   shouldCache: ((value: T) => boolean) | undefined;
 }
 
+/**
+ * A load in flight, shared by the concurrent misses of one key in one process. `trusted` turns
+ * false when an eviction may have come between the load's read of the source and its end (its
+ * fenced write was refused, or the fences moved): callers that joined it then load again, since
+ * they may have started after that eviction.
+ */
+interface Load<T> extends InflightLoad {
+  promise: Promise<T>;
+}
+
 /** Poll interval bounds while another process holds the lock (ms). */
 const POLL_MIN_MS = 5;
 const POLL_MAX_MS = 100;
@@ -27,32 +37,52 @@ const TIMED_OUT: unique symbol = Symbol('timed out');
 
 /**
  * Cache-aside for one key: a fresh entry is returned (maybe refreshed early in the background);
- * otherwise the value is loaded — under the distributed lock when enabled — with an entry past
- * its TTL but within grace served if the factory fails or is slower than `softTimeout`.
+ * on a miss the value is loaded once per process (single-flight) — under the distributed lock
+ * when enabled — with an entry past its TTL but within grace served if the factory fails or is
+ * slower than `softTimeout`. Lookups are never shared, so a hit costs what `get` costs.
  */
 export async function getOrLoad<T>(store: EntryStore<T>, request: LoadRequest<T>): Promise<T> {
-  // The caller registered this promise in `inflight`; the first await below always yields, so
-  // `finally` can't clear the entry before it was registered.
+  const start = performance.now();
+  const entry = await store.read(request.key, request.id);
+  if (entry !== FAILED && entry !== undefined && isFresh(entry, Date.now())) {
+    store.lookedUp('hit', request.key, request.id, start);
+    const { earlyRefresh } = request.policy;
+    if (earlyRefresh > 0 && entry.e !== undefined && shouldRefreshEarly(Date.now(), entry.e, entry.d ?? 0, earlyRefresh)) {
+      refreshInBackground(store, request);
+    }
+    return entry.v;
+  }
+  store.lookedUp('miss', request.key, request.id, start);
+  const inflight = store.runtime.inflight as unknown as Map<string, Load<T>>;
+  const running = inflight.get(request.key);
+  if (running) {
+    const value = await running.promise; // its error, if any, is shared
+    return running.trusted ? value : getOrLoad(store, request);
+  }
+  const load: Load<T> = { promise: undefined as unknown as Promise<T>, trusted: true };
+  load.promise = runLoad(store, request, load, entry, start);
+  inflight.set(request.key, load);
+  return load.promise;
+}
+
+async function runLoad<T>(
+  store: EntryStore<T>,
+  request: LoadRequest<T>,
+  load: Load<T>,
+  entry: Envelope<T> | undefined | Failed,
+  start: number,
+): Promise<T> {
+  // Registered in `inflight` right after this returns its promise; every path below awaits
+  // before `finally`, so the entry can't be cleared before it is registered.
   try {
-    const start = performance.now();
-    const entry = await store.read(request.key, request.id);
-    if (entry === FAILED) {
-      // Redis is not answering: don't spend another command timeout on fences or a write.
-      store.lookedUp('miss', request.key, request.id, start);
-      return await request.factory();
-    }
-    if (entry !== undefined && isFresh(entry, Date.now())) {
-      store.lookedUp('hit', request.key, request.id, start);
-      const { earlyRefresh } = request.policy;
-      if (earlyRefresh > 0 && entry.e !== undefined && shouldRefreshEarly(Date.now(), entry.e, entry.d ?? 0, earlyRefresh)) {
-        refreshInBackground(store, request);
-      }
-      return entry.v;
-    }
-    store.lookedUp('miss', request.key, request.id, start);
-    return await (request.policy.lock ? loadLocked(store, request, entry, start) : compute(store, request, entry, start));
+    // Redis is not answering: don't spend another command timeout on fences or a write.
+    if (entry === FAILED) return await request.factory();
+    return await (request.policy.lock
+      ? loadLocked(store, request, load, entry, start)
+      : compute(store, request, load, entry, start));
   } finally {
-    store.runtime.inflight.delete(request.key);
+    // An eviction may have detached this load already (EntryStore.detach).
+    if (store.runtime.inflight.get(request.key) === load) store.runtime.inflight.delete(request.key);
   }
 }
 
@@ -64,6 +94,7 @@ export function isFresh(entry: Envelope<unknown>, now: number): boolean {
 async function loadLocked<T>(
   store: EntryStore<T>,
   request: LoadRequest<T>,
+  load: Load<T>,
   stale: Envelope<T> | undefined,
   start: number,
 ): Promise<T> {
@@ -72,20 +103,20 @@ async function loadLocked<T>(
   const deadline = Date.now() + lock.wait;
   for (let pause = POLL_MIN_MS; ; pause = Math.min(pause * 2, POLL_MAX_MS)) {
     const token = await acquireLock(store, lockKey, lock.ttl, request.id);
-    if (token === FAILED) return compute(store, request, stale, start);
+    if (token === FAILED) return compute(store, request, load, stale, start);
     if (token !== null) {
       try {
         // Another process may have stored the value between our miss and taking the lock.
         const entry = await store.read(request.key, request.id);
         if (entry !== FAILED && entry !== undefined && isFresh(entry, Date.now())) return entry.v;
-        return await compute(store, request, stale, start);
+        return await compute(store, request, load, stale, start);
       } finally {
         await releaseLock(store, lockKey, token, request.id);
       }
     }
     if (stale !== undefined) return serveStale(store, request, stale, start); // someone is refreshing it
     const left = deadline - Date.now();
-    if (left <= 0) return compute(store, request, undefined, start); // waited long enough: load it ourselves
+    if (left <= 0) return compute(store, request, load, undefined, start); // waited long enough: load it ourselves
     await sleep(Math.min(pause, left));
     const entry = await store.read(request.key, request.id);
     if (entry === FAILED) return request.factory();
@@ -97,6 +128,7 @@ async function loadLocked<T>(
 async function compute<T>(
   store: EntryStore<T>,
   request: LoadRequest<T>,
+  load: Load<T>,
   stale: Envelope<T> | undefined,
   start: number,
 ): Promise<T> {
@@ -113,12 +145,12 @@ async function compute<T>(
   }
   if (value === TIMED_OUT) {
     pending.then(
-      (late) => persist(store, request, late, fences, performance.now() - began),
+      (late) => persist(store, request, load, late, fences, performance.now() - began),
       (error: unknown) => store.runtime.report(new CacheFactoryError(request.key, error), store.scope(request.key, request.id)),
     );
     return serveStale(store, request, stale!, start);
   }
-  await persist(store, request, value, fences, performance.now() - began);
+  await persist(store, request, load, value, fences, performance.now() - began);
   return value;
 }
 
@@ -131,13 +163,20 @@ function serveStale<T>(store: EntryStore<T>, request: LoadRequest<T>, stale: Env
 async function persist<T>(
   store: EntryStore<T>,
   request: LoadRequest<T>,
+  load: Load<T>,
   value: T,
   fences: Fences | Failed,
   deltaMs: number,
 ): Promise<void> {
-  if (fences === FAILED || value === undefined || !(request.shouldCache?.(value) ?? true)) return;
+  if (fences === FAILED) return; // Redis is down: nothing to store, no eviction to miss
+  const cacheable = value !== undefined && (request.shouldCache?.(value) ?? true);
+  const meta = writeMeta(request.policy, deltaMs);
   const ttlMs = ttlToMs(request.ttl, request.jitterPercent);
-  await store.write(request.key, request.id, value, ttlMs, writeMeta(request.policy, deltaMs), fences);
+  if (cacheable && (await store.write(request.key, request.id, value, ttlMs, meta, fences))) return;
+  // Not stored (refused by a fence, not cacheable, or failed): if an eviction came meanwhile,
+  // callers that joined this load must not trust its value.
+  const now = await store.readFences(request.key, request.id);
+  if (now !== FAILED && (now[0] !== fences[0] || now[1] !== fences[1])) load.trusted = false;
 }
 
 /** What a write records for a policy: expiry and compute time only when grace or early refresh needs them. */
@@ -151,7 +190,7 @@ function refreshInBackground<T>(store: EntryStore<T>, request: LoadRequest<T>): 
   if (keys.has(request.key)) return;
   keys.add(request.key);
   const noStale = { ...request, policy: { ...request.policy, softTimeout: 0 } };
-  compute(store, noStale, undefined, performance.now())
+  compute(store, noStale, { promise: Promise.resolve(undefined as T), trusted: true }, undefined, performance.now())
     .catch((error: unknown) =>
       store.runtime.report(new CacheFactoryError(request.key, error), store.scope(request.key, request.id)),
     )

@@ -1,3 +1,18 @@
+export type { AsyncMethod, CacheClassDecorator, CacheMethodDecorator } from './decorators/adapter.js';
+export { CacheConfig } from './decorators/cache-config.js';
+export { CacheEvict } from './decorators/cache-evict.js';
+export { CachePut } from './decorators/cache-put.js';
+export { Cached } from './decorators/cached.js';
+export type {
+  CacheConfigOptions,
+  CachedOptions,
+  CacheEvictOptions,
+  CachePutOptions,
+  CommonOptions,
+  StoreOptions,
+} from './decorators/options.js';
+export type { CacheOperationInfo } from './decorators/registry.js';
+export { getCacheOperations } from './decorators/registry.js';
 export {
   CacheCircuitOpenError,
   CacheConfigError,

@@ -19,6 +19,12 @@ export interface EventScope {
   id?: string | number | undefined;
 }
 
+/** A load shared by concurrent misses; `trusted` false: joiners must load again (see get-or-set.ts). */
+export interface InflightLoad {
+  promise: Promise<unknown>;
+  trusted: boolean;
+}
+
 /** Where a manager keeps its runtime; services find it there without importing the manager. */
 export const RUNTIME: unique symbol = Symbol.for('ts-rc.runtime');
 export interface HasRuntime {
@@ -51,7 +57,7 @@ export class CacheRuntime {
   readonly events = new CacheEvents();
   readonly stats = new StatsRecorder();
   /** In-flight loads per full key: concurrent misses in this process share one factory call. */
-  readonly inflight = new Map<string, Promise<unknown>>();
+  readonly inflight = new Map<string, InflightLoad>();
   /** Keys being refreshed early in the background, so each is refreshed once at a time. */
   readonly refreshing = new Set<string>();
   breaker = new CircuitBreaker(false);

@@ -11,12 +11,19 @@ export function lua(source: string): LuaScript {
   return { source, sha: createHash('sha1').update(source).digest('hex') };
 }
 
+/**
+ * Test-only switch, not exported by the package: when `disabled`, fenced writes store
+ * unconditionally. It exists so the eviction-race spec can show it fails without fences.
+ */
+export const unsafeFences = { disabled: false };
+
 export async function runScript(
   client: RedisClient,
   script: LuaScript,
   keys: string[],
   args: (string | number)[],
 ): Promise<unknown> {
+  if (script === STORE_FENCED && unsafeFences.disabled) script = STORE_UNFENCED;
   try {
     return await client.evalsha(script.sha, keys.length, ...keys, ...args);
   } catch (error) {
@@ -52,3 +59,8 @@ if redis.call('GET', KEYS[1]) == ARGV[1] then
   return redis.call('DEL', KEYS[1])
 end
 return 0`);
+
+/** Only for `unsafeFences.disabled`: the fenced write's signature, without the fence check. */
+const STORE_UNFENCED = lua(`
+redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+return 1`);

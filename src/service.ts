@@ -103,23 +103,10 @@ export class CacheService<T> {
    */
   getOrSet(id: CacheId, factory: () => T | Promise<T>, options?: GetOrSetOptions<T>): Promise<T> {
     const key = this.key(id, options?.params);
-    const inflight = this.#store.runtime.inflight;
-    const running = inflight.get(key) as Promise<T> | undefined;
-    if (running) return running;
     const policy = options && overridesPolicy(options) ? resolvePolicy(this.#policy, options) : this.#policy;
     const ttl = options?.ttl === undefined ? this.#options.defaultTtl : checkTtl(options.ttl);
-    const request = {
-      key,
-      id,
-      factory,
-      ttl,
-      jitterPercent: this.#options.jitterPercent,
-      policy,
-      shouldCache: options?.shouldCache,
-    };
-    const loading = getOrLoad(this.#store, request); // clears its `inflight` entry when settled
-    inflight.set(key, loading);
-    return loading;
+    const { jitterPercent } = this.#options;
+    return getOrLoad(this.#store, { key, id, factory, ttl, jitterPercent, policy, shouldCache: options?.shouldCache });
   }
 
   /**

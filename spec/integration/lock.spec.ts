@@ -62,7 +62,10 @@ describeOnRedis('distributed lock (real Redis)', () => {
     const reports = manager.service<string>('reports', { prefix, lock: true });
     await manager.client.set(`${prefix}~:l:v1:reports:k`, 'someone-else', 'PX', 5000);
     let called = false;
-    const waiting = reports.getOrSet('k', () => ((called = true), 'mine'));
+    const waiting = reports.getOrSet('k', () => {
+      called = true;
+      return 'mine';
+    });
     await sleep(50);
     await reports.set('k', 'theirs');
     expect(await waiting).to.equal('theirs');

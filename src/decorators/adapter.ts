@@ -1,0 +1,91 @@
+import { CacheConfigError } from '../errors.js';
+import { executeOperations } from './executor.js';
+import type { CacheOperation, ClassConfig } from './operations.js';
+import { type DecoratedMethod, declaringScope, decoratedMethod, registerConfig, registerMethod } from './registry.js';
+
+/** A decorated method: it must return a Promise. */
+export type AsyncMethod<This, Args extends unknown[], R> = (this: This, ...args: Args) => Promise<R>;
+
+/**
+ * A method decorator usable in both TypeScript flavours. `A` are the parameters the options'
+ * functions expect (the method may take more); `V` the value type the options expect.
+ */
+export interface CacheMethodDecorator<A extends unknown[], V> {
+  /** TC39 standard decorators (TypeScript ≥ 5 without `experimentalDecorators`). */
+  <This, Args extends [...A, ...unknown[]], R extends V | null>(
+    value: AsyncMethod<This, Args, R>,
+    context: ClassMethodDecoratorContext<This, AsyncMethod<This, Args, R>>,
+  ): AsyncMethod<This, Args, R>;
+  /** Legacy `experimentalDecorators`. */
+  <Args extends [...A, ...unknown[]], R extends V | null>(
+    target: object,
+    propertyKey: string | symbol,
+    descriptor: TypedPropertyDescriptor<(...args: Args) => Promise<R>>,
+  ): TypedPropertyDescriptor<(...args: Args) => Promise<R>>;
+}
+
+/** A class decorator usable in both TypeScript flavours. */
+export interface CacheClassDecorator {
+  <C extends abstract new (...args: never[]) => unknown>(value: C, context: ClassDecoratorContext<C>): void;
+  <C extends abstract new (...args: never[]) => unknown>(target: C): void;
+}
+
+type AnyMethod = (this: unknown, ...args: unknown[]) => unknown;
+
+function isTc39Context(value: unknown): value is DecoratorContext {
+  return typeof value === 'object' && value !== null && 'kind' in value;
+}
+
+/**
+ * The one place that knows both decorator flavours: it unwraps `(value, context)` or
+ * `(target, key, descriptor)` and installs a wrapper that hands the call to the executor.
+ */
+export function methodDecorator<A extends unknown[], V>(
+  decorator: string,
+  describe: (method: string) => CacheOperation,
+): CacheMethodDecorator<A, V> {
+  const apply = (...args: unknown[]): unknown => {
+    const [value, context] = args;
+    if (isTc39Context(context)) {
+      if (context.kind !== 'method' || typeof value !== 'function') throw misuse(decorator, String(context.name));
+      return wrap(value as AnyMethod, String(context.name), describe);
+    }
+    const [, propertyKey, descriptor] = args as [object, string | symbol, PropertyDescriptor | undefined];
+    if (typeof descriptor?.value !== 'function') throw misuse(decorator, String(propertyKey));
+    descriptor.value = wrap(descriptor.value as AnyMethod, String(propertyKey), describe);
+    return descriptor;
+  };
+  return apply as CacheMethodDecorator<A, V>;
+}
+
+export function classDecorator(config: ClassConfig): CacheClassDecorator {
+  const apply = (value: unknown): void => {
+    if (typeof value !== 'function') throw misuse('@CacheConfig', String(value));
+    registerConfig(value, config);
+  };
+  return apply as CacheClassDecorator;
+}
+
+/**
+ * Stacked decorators don't nest wrappers: each returns a new wrapper around the original method
+ * with its operation added, so one executor runs the whole list (top decorator first).
+ */
+function wrap(current: AnyMethod, name: string, describe: (method: string) => CacheOperation): AnyMethod {
+  const stacked: DecoratedMethod | undefined = decoratedMethod(current);
+  const original = (stacked?.original ?? current) as AnyMethod;
+  const operations = Object.freeze([Object.freeze(describe(name)), ...(stacked?.operations ?? [])]);
+  let scope: ReturnType<typeof declaringScope> | undefined;
+  const decorated = async function (this: unknown, ...args: unknown[]): Promise<unknown> {
+    scope ??= declaringScope(this, name, decorated);
+    return executeOperations(operations, { args, invoke: async () => original.apply(this, args), scope });
+  };
+  Object.defineProperty(decorated, 'name', { value: name });
+  registerMethod(decorated, { original, name, operations });
+  return decorated;
+}
+
+function misuse(decorator: string, name: string): CacheConfigError {
+  return new CacheConfigError(`use of ${decorator}`, [
+    { path: name, message: `${decorator} decorates methods that return a Promise` },
+  ]);
+}

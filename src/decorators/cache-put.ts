@@ -1,0 +1,23 @@
+import { type CacheMethodDecorator, methodDecorator } from './adapter.js';
+import { type CachePutOptions, checkOptions } from './options.js';
+
+/**
+ * Always run the method, then store its result (not `null`/`undefined`) under `keyFromResult`
+ * or `key`, so later `@Cached` reads see it.
+ * @example @CachePut({ keyFromResult: (u: User) => u.id }) async save(user: User): Promise<User>
+ */
+export function CachePut<A extends unknown[] = [], V = unknown>(options?: CachePutOptions<A, V>): CacheMethodDecorator<A, V> {
+  const o = checkOptions('@CachePut', options);
+  return methodDecorator('@CachePut', (method) => ({
+    kind: 'put',
+    method,
+    namespace: o.namespace,
+    key: o.key,
+    manager: o.manager,
+    ttl: o.ttl,
+    model: o.model,
+    condition: o.condition,
+    unless: o.unless,
+    keyFromResult: o.keyFromResult,
+  }));
+}

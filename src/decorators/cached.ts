@@ -1,0 +1,23 @@
+import { type CacheMethodDecorator, methodDecorator } from './adapter.js';
+import { type CachedOptions, checkOptions } from './options.js';
+
+/**
+ * Cache-aside on a method: return the cached result for its key, else run the method and store
+ * its result. Concurrent calls for one key share one run; `null` is stored only with `cacheNull`.
+ * @example @Cached({ key: (id: string) => id, ttl: 600 }) async findById(id: string): Promise<User | null>
+ */
+export function Cached<A extends unknown[] = [], V = unknown>(options?: CachedOptions<A, V>): CacheMethodDecorator<A, V> {
+  const o = checkOptions('@Cached', options);
+  return methodDecorator('@Cached', (method) => ({
+    kind: 'cached',
+    method,
+    namespace: o.namespace,
+    key: o.key,
+    manager: o.manager,
+    ttl: o.ttl,
+    model: o.model,
+    condition: o.condition,
+    unless: o.unless,
+    cacheNull: o.cacheNull ?? false,
+  }));
+}

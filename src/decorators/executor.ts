@@ -1,0 +1,108 @@
+import { CacheNotInitializedError } from '../errors.js';
+import { type CacheManager, cacheManager } from '../manager.js';
+import { runtimeOf } from '../runtime.js';
+import type { CacheId, CacheService } from '../service.js';
+import { defaultKey } from './default-key.js';
+import type { CachedOperation, CacheOperation, ClassScope, EvictOperation, PutOperation } from './operations.js';
+import { serviceFor } from './services.js';
+
+/** One call of a decorated method. */
+export interface Invocation {
+  readonly args: readonly unknown[];
+  /** Runs the undecorated method with the caller's `this` and arguments. */
+  readonly invoke: () => Promise<unknown>;
+  /** The class that declared the method (default namespace and `@CacheConfig`). */
+  readonly scope: ClassScope;
+}
+
+/** An operation with its service and arguments resolved for one call. */
+interface Step<O extends CacheOperation> {
+  readonly op: O;
+  readonly service: CacheService<unknown>;
+  readonly ttl: number | undefined;
+}
+
+// Operations hold user functions typed against the method's parameters; here they get those arguments.
+type Loose = (...args: unknown[]) => never;
+const call = <R>(fn: (...args: never) => R, ...args: unknown[]): R => (fn as Loose)(...args);
+
+/**
+ * Run the operations stacked on one method in a fixed order: early evictions, lookup, the
+ * method, puts, late evictions. The method's own error reaches the caller unchanged (nothing is
+ * stored, late evictions don't run); cache failures are reported by the service and act as misses.
+ */
+export async function executeOperations(operations: readonly CacheOperation[], invocation: Invocation): Promise<unknown> {
+  const { args } = invocation;
+  const steps = resolveSteps(operations, invocation);
+  const evictions = steps.filter((s): s is Step<EvictOperation> => s.op.kind === 'evict');
+  for (const step of evictions) if (step.op.beforeInvocation) await evict(step, args);
+  const result = await lookup(
+    steps.filter((s): s is Step<CachedOperation> => s.op.kind === 'cached'),
+    invocation,
+  );
+  for (const step of steps) if (step.op.kind === 'put') await put(step as Step<PutOperation>, result, args);
+  for (const step of evictions) if (!step.op.beforeInvocation) await evict(step, args);
+  return result;
+}
+
+/**
+ * Resolve manager, namespace and service per operation. Operations whose manager isn't
+ * initialised are dropped (the method still runs) and reported once per manager per call.
+ */
+function resolveSteps(operations: readonly CacheOperation[], { scope }: Invocation): Step<CacheOperation>[] {
+  const config = scope.config;
+  const ready = new Map<CacheManager, boolean>();
+  const steps: Step<CacheOperation>[] = [];
+  for (const op of operations) {
+    const manager = op.manager ?? config?.manager ?? cacheManager;
+    const namespace = op.namespace ?? config?.namespace ?? scope.name;
+    if (!ready.has(manager)) ready.set(manager, isInitialised(manager, namespace));
+    if (!ready.get(manager)) continue;
+    const model = op.kind === 'evict' ? undefined : (op.model ?? config?.model);
+    const ttl = op.kind === 'evict' ? undefined : (op.ttl ?? config?.ttl);
+    steps.push({ op, service: serviceFor(manager, namespace, model), ttl });
+  }
+  return steps;
+}
+
+function isInitialised(manager: CacheManager, namespace: string): boolean {
+  try {
+    void manager.client;
+    return true;
+  } catch (error) {
+    if (!(error instanceof CacheNotInitializedError)) throw error;
+    runtimeOf(manager).report(error, { namespace });
+    return false;
+  }
+}
+
+/** `@Cached`: each applicable lookup wraps the next, the innermost calls the method. */
+function lookup(steps: readonly Step<CachedOperation>[], { args, invoke }: Invocation): Promise<unknown> {
+  let load = invoke;
+  for (const { op, service, ttl } of [...steps].reverse()) {
+    if (op.condition && !call(op.condition, ...args)) continue;
+    const next = load;
+    const id = keyOf(op, args);
+    const shouldCache = (value: unknown) => (value !== null || op.cacheNull) && !(op.unless && call(op.unless, value, ...args));
+    load = () => service.getOrSet(id, next, { ttl, shouldCache });
+  }
+  return load();
+}
+
+async function put({ op, service, ttl }: Step<PutOperation>, result: unknown, args: readonly unknown[]): Promise<void> {
+  if (result === null || result === undefined) return;
+  if (op.condition && !call(op.condition, ...args)) return;
+  if (op.unless && call(op.unless, result, ...args)) return;
+  const id = op.keyFromResult ? call(op.keyFromResult, result, ...args) : keyOf(op, args);
+  await service.set(id, result, { ttl });
+}
+
+async function evict({ op, service }: Step<EvictOperation>, args: readonly unknown[]): Promise<void> {
+  if (op.allEntries) await service.invalidatePattern('*');
+  else if (op.pattern) await service.invalidatePattern(call(op.pattern, ...args));
+  else await service.delete(keyOf(op, args));
+}
+
+function keyOf(op: CacheOperation, args: readonly unknown[]): CacheId {
+  return op.key ? call(op.key, ...args) : defaultKey(op.method, args);
+}

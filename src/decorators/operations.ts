@@ -1,0 +1,60 @@
+import type { CacheManager } from '../manager.js';
+import type { Model } from '../model.js';
+import type { CacheId } from '../service.js';
+
+type KeyFn = (...args: never) => CacheId;
+type Predicate = (...args: never) => boolean;
+
+/** What every operation says about where its entries live. Unset fields fall back to `@CacheConfig`. */
+interface OperationBase {
+  /** The decorated method's name (part of the default key). */
+  readonly method: string;
+  readonly namespace: string | undefined;
+  readonly key: KeyFn | undefined;
+  readonly manager: CacheManager | undefined;
+}
+
+/** `@Cached`: look up, else call and store. */
+export interface CachedOperation extends OperationBase {
+  readonly kind: 'cached';
+  readonly ttl: number | undefined;
+  readonly model: Model<unknown> | undefined;
+  readonly condition: Predicate | undefined;
+  readonly unless: Predicate | undefined;
+  readonly cacheNull: boolean;
+}
+
+/** `@CachePut`: always call, then store the result. */
+export interface PutOperation extends OperationBase {
+  readonly kind: 'put';
+  readonly ttl: number | undefined;
+  readonly model: Model<unknown> | undefined;
+  readonly condition: Predicate | undefined;
+  readonly unless: Predicate | undefined;
+  readonly keyFromResult: KeyFn | undefined;
+}
+
+/** `@CacheEvict`: remove one key, a pattern, or the whole namespace. */
+export interface EvictOperation extends OperationBase {
+  readonly kind: 'evict';
+  readonly allEntries: boolean;
+  readonly pattern: ((...args: never) => string) | undefined;
+  readonly beforeInvocation: boolean;
+}
+
+/** An immutable description of what a decorator asks for; run by `executeOperations`. */
+export type CacheOperation = CachedOperation | PutOperation | EvictOperation;
+
+/** Resolved class-level defaults (`@CacheConfig`). */
+export interface ClassConfig {
+  readonly namespace: string | undefined;
+  readonly ttl: number | undefined;
+  readonly model: Model<unknown> | undefined;
+  readonly manager: CacheManager | undefined;
+}
+
+/** The class a decorated method was declared in: its name and `@CacheConfig`, if any. */
+export interface ClassScope {
+  readonly name: string;
+  readonly config: ClassConfig | undefined;
+}

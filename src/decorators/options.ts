@@ -1,0 +1,106 @@
+import { z } from 'zod';
+import { CacheManager } from '../manager.js';
+import type { Model } from '../model.js';
+import type { CacheId } from '../service.js';
+import { ttlSchema } from '../service-options.js';
+import { configError } from '../validation.js';
+
+/** Options every decorator accepts. `A` are the decorated method's parameters. */
+export interface CommonOptions<A extends unknown[]> {
+  /** Namespace of the entries. @default the class's `@CacheConfig` namespace, else the class name */
+  namespace?: string | undefined;
+  /** The entry's identifier, from the method's arguments. @default method name + a stable encoding of the arguments */
+  key?: ((...args: A) => CacheId) | undefined;
+  /** The manager whose Redis is used, looked up at call time. @default `@CacheConfig` manager, else `cacheManager` */
+  manager?: CacheManager | undefined;
+}
+
+/** Options of the decorators that store (`@Cached`, `@CachePut`). `V` is the method's resolved value. */
+export interface StoreOptions<A extends unknown[], V> extends CommonOptions<A> {
+  /** Seconds, jittered ±10%. @default `@CacheConfig` ttl, else 300 */
+  ttl?: number | undefined;
+  /** A zod schema (checked on write and read) or a class (revived by class-transformer). @default `@CacheConfig` model */
+  model?: Model<V> | undefined;
+  /** Use the cache for this call only when it returns true. @default always */
+  condition?: ((...args: A) => boolean) | undefined;
+  /** Don't store a result when it returns true. @default never */
+  unless?: ((result: V | null, ...args: A) => boolean) | undefined;
+}
+
+/** Options of `@Cached`. */
+export interface CachedOptions<A extends unknown[], V> extends StoreOptions<A, V> {
+  /** Store a `null` result, so later calls return `null` without running the method. @default false */
+  cacheNull?: boolean | undefined;
+}
+
+/** Options of `@CachePut`. A `null` or `undefined` result is never stored. */
+export interface CachePutOptions<A extends unknown[], V> extends StoreOptions<A, V> {
+  /** The identifier, from the result (and the arguments); wins over `key`. */
+  keyFromResult?: ((result: V, ...args: A) => CacheId) | undefined;
+}
+
+/** Options of `@CacheEvict`: evict one key (default), every entry of the namespace, or a pattern. */
+export interface CacheEvictOptions<A extends unknown[]> extends CommonOptions<A> {
+  /** Remove every entry of the namespace. @default false */
+  allEntries?: boolean | undefined;
+  /** Remove the entries whose identifier matches this Redis glob (e.g. `list:*`). */
+  pattern?: ((...args: A) => string) | undefined;
+  /** Evict before the method runs, even if it throws. Gives up the no-stale-read guarantee. @default false */
+  beforeInvocation?: boolean | undefined;
+}
+
+/** Class-level defaults for the decorators of one class. */
+export interface CacheConfigOptions {
+  /** Namespace of the class's entries. @default the class name */
+  namespace?: string | undefined;
+  /** Seconds. @default 300 */
+  ttl?: number | undefined;
+  /** Model of the class's `@Cached`/`@CachePut` values. */
+  model?: Model<unknown> | undefined;
+  /** @default cacheManager */
+  manager?: CacheManager | undefined;
+}
+
+const fn = z.custom<(...args: never[]) => unknown>((f) => typeof f === 'function', 'expected a function');
+const namespace = z
+  .string({ error: 'expected a namespace (a string)' })
+  .min(1, 'must not be empty')
+  .refine((ns) => !ns.includes(':'), "must not contain ':' (it separates key parts)");
+const model = z.custom<object>(
+  (m) => typeof m === 'function' || (typeof m === 'object' && m !== null && 'safeParse' in m),
+  'expected a zod schema or a class',
+);
+const manager = z.custom<CacheManager>((m) => m instanceof CacheManager, 'expected a CacheManager');
+
+const common = { namespace: namespace.optional(), key: fn.optional(), manager: manager.optional() };
+const store = { ...common, ttl: ttlSchema.optional(), model: model.optional(), condition: fn.optional(), unless: fn.optional() };
+
+const schemas = {
+  '@Cached': z.strictObject({ ...store, cacheNull: z.boolean().optional() }),
+  '@CachePut': z.strictObject({ ...store, keyFromResult: fn.optional() }),
+  '@CacheEvict': z
+    .strictObject({
+      ...common,
+      allEntries: z.boolean().optional(),
+      pattern: fn.optional(),
+      beforeInvocation: z.boolean().optional(),
+    })
+    .refine((o) => !(o.allEntries && o.pattern), { message: 'use either allEntries or pattern, not both', path: ['allEntries'] })
+    .refine((o) => !(o.key && (o.allEntries || o.pattern)), {
+      message: 'key selects one entry: drop it when using allEntries or pattern',
+      path: ['key'],
+    }),
+  '@CacheConfig': z.strictObject({
+    namespace: namespace.optional(),
+    ttl: ttlSchema.optional(),
+    model: model.optional(),
+    manager: manager.optional(),
+  }),
+};
+
+/** Check a decorator's options where it is applied; throws a `CacheConfigError` naming each bad field. */
+export function checkOptions<O extends object>(decorator: keyof typeof schemas, options: O | undefined): Readonly<O> {
+  const parsed = schemas[decorator].safeParse(options ?? {});
+  if (!parsed.success) throw configError(`${decorator} options`, parsed.error);
+  return Object.freeze({ ...(options ?? ({} as O)) });
+}
