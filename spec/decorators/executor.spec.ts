@@ -23,7 +23,9 @@ describe(flavoured('executeOperations (no decorators)'), () => {
   });
   const store = (kind: 'cached' | 'put'): CacheOperation => {
     const base = { ...common, manager, namespace: ns, ttl: 60, model: undefined, condition: undefined, unless: undefined };
-    return kind === 'cached' ? { ...base, kind, cacheNull: false } : { ...base, kind, keyFromResult: undefined };
+    return kind === 'cached'
+      ? { ...base, kind, cacheNull: false, resilience: undefined }
+      : { ...base, kind, keyFromResult: undefined };
   };
 
   beforeEach(() => {

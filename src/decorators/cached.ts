@@ -1,3 +1,4 @@
+import { NO_POLICY, overridesPolicy, resolvePolicy } from '../policy.js';
 import { type CacheMethodDecorator, methodDecorator } from './adapter.js';
 import { type CachedOptions, checkOptions } from './options.js';
 
@@ -8,6 +9,9 @@ import { type CachedOptions, checkOptions } from './options.js';
  */
 export function Cached<A extends unknown[] = [], V = unknown>(options?: CachedOptions<A, V>): CacheMethodDecorator<A, V> {
   const o = checkOptions('@Cached', options);
+  const { lock, grace, softTimeout, earlyRefresh } = o;
+  const resilience = overridesPolicy(o) ? { lock, grace, softTimeout, earlyRefresh } : undefined;
+  if (resilience) resolvePolicy(NO_POLICY, resilience, '@Cached options'); // e.g. softTimeout without grace
   return methodDecorator('@Cached', (method) => ({
     kind: 'cached',
     method,
@@ -19,5 +23,6 @@ export function Cached<A extends unknown[] = [], V = unknown>(options?: CachedOp
     condition: o.condition,
     unless: o.unless,
     cacheNull: o.cacheNull ?? false,
+    resilience,
   }));
 }

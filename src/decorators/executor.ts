@@ -60,7 +60,8 @@ function resolveSteps(operations: readonly CacheOperation[], { scope }: Invocati
     if (!ready.get(manager)) continue;
     const model = op.kind === 'evict' ? undefined : (op.model ?? config?.model);
     const ttl = op.kind === 'evict' ? undefined : (op.ttl ?? config?.ttl);
-    steps.push({ op, service: serviceFor(manager, namespace, model), ttl });
+    const resilience = op.kind === 'cached' ? op.resilience : undefined;
+    steps.push({ op, service: serviceFor(manager, namespace, model, resilience), ttl });
   }
   return steps;
 }

@@ -1,5 +1,6 @@
 import type { CacheManager } from '../manager.js';
 import type { Model } from '../model.js';
+import type { ResilienceOptions } from '../policy.js';
 import type { CacheId } from '../service.js';
 
 type KeyFn = (...args: never) => CacheId;
@@ -22,6 +23,8 @@ export interface CachedOperation extends OperationBase {
   readonly condition: Predicate | undefined;
   readonly unless: Predicate | undefined;
   readonly cacheNull: boolean;
+  /** `lock`, `grace`, `softTimeout`, `earlyRefresh`; undefined when none is set. */
+  readonly resilience: ResilienceOptions | undefined;
 }
 
 /** `@CachePut`: always call, then store the result. */

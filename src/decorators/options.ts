@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { CacheManager } from '../manager.js';
 import type { Model } from '../model.js';
+import { type ResilienceOptions, resilienceShape } from '../policy.js';
 import type { CacheId } from '../service.js';
 import { ttlSchema } from '../service-options.js';
 import { configError } from '../validation.js';
@@ -27,8 +28,8 @@ export interface StoreOptions<A extends unknown[], V> extends CommonOptions<A> {
   unless?: ((result: V | null, ...args: A) => boolean) | undefined;
 }
 
-/** Options of `@Cached`. */
-export interface CachedOptions<A extends unknown[], V> extends StoreOptions<A, V> {
+/** Options of `@Cached`, including the stampede and stale-serving options (`lock`, `grace`, `softTimeout`, `earlyRefresh`). */
+export interface CachedOptions<A extends unknown[], V> extends StoreOptions<A, V>, ResilienceOptions {
   /** Store a `null` result, so later calls return `null` without running the method. @default false */
   cacheNull?: boolean | undefined;
 }
@@ -76,7 +77,7 @@ const common = { namespace: namespace.optional(), key: fn.optional(), manager: m
 const store = { ...common, ttl: ttlSchema.optional(), model: model.optional(), condition: fn.optional(), unless: fn.optional() };
 
 const schemas = {
-  '@Cached': z.strictObject({ ...store, cacheNull: z.boolean().optional() }),
+  '@Cached': z.strictObject({ ...store, cacheNull: z.boolean().optional(), ...resilienceShape }),
   '@CachePut': z.strictObject({ ...store, keyFromResult: fn.optional() }),
   '@CacheEvict': z
     .strictObject({

@@ -1,17 +1,35 @@
 import type { CacheManager } from '../manager.js';
 import type { Model } from '../model.js';
+import type { ResilienceOptions } from '../policy.js';
 import type { CacheService } from '../service.js';
 
-type ByModel = Map<Model<unknown> | undefined, CacheService<unknown>>;
-const cache = new WeakMap<CacheManager, Map<string, ByModel>>();
+type Service = CacheService<unknown>;
+/** Services by namespace, then model, then resilience options (one object per `@Cached`). */
+type ByNamespace = Map<string, Map<Model<unknown> | undefined, Map<ResilienceOptions | undefined, Service>>>;
+const cache = new WeakMap<CacheManager, ByNamespace>();
 
-/** One `CacheService` per (manager, namespace, model), built on first use; TTLs are passed per call. */
-export function serviceFor(manager: CacheManager, namespace: string, model: Model<unknown> | undefined): CacheService<unknown> {
-  const byNamespace = cache.get(manager) ?? new Map<string, ByModel>();
-  cache.set(manager, byNamespace);
-  const byModel: ByModel = byNamespace.get(namespace) ?? new Map();
-  byNamespace.set(namespace, byModel);
-  const service = byModel.get(model) ?? manager.service<unknown>(namespace, model === undefined ? {} : { model });
-  byModel.set(model, service);
-  return service;
+/**
+ * One `CacheService` per (manager, namespace, model, resilience options), built on first use;
+ * TTLs are passed per call. Resilience options become the service's own, so no call re-resolves them.
+ */
+export function serviceFor(
+  manager: CacheManager,
+  namespace: string,
+  model: Model<unknown> | undefined,
+  resilience: ResilienceOptions | undefined,
+): Service {
+  const byNamespace = getOrCreate(cache, manager, () => new Map());
+  const byModel = getOrCreate(byNamespace, namespace, () => new Map());
+  const byResilience = getOrCreate(byModel, model, () => new Map());
+  return getOrCreate(byResilience, resilience, () =>
+    manager.service<unknown>(namespace, { ...(model && { model }), ...resilience }),
+  );
+}
+
+function getOrCreate<K, V>(map: { get(key: K): V | undefined; set(key: K, value: V): unknown }, key: K, create: () => V): V {
+  const found = map.get(key);
+  if (found !== undefined) return found;
+  const created = create();
+  map.set(key, created);
+  return created;
 }
