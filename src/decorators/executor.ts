@@ -1,7 +1,7 @@
 import { CacheNotInitializedError } from '../errors.js';
 import { type CacheManager, cacheManager } from '../manager.js';
 import { runtimeOf } from '../runtime.js';
-import type { CacheId, CacheService } from '../service.js';
+import type { CacheId, CacheService, GetOrSetOptions } from '../service.js';
 import { defaultKey } from './default-key.js';
 import type { CachedOperation, CacheOperation, ClassScope, EvictOperation, PutOperation } from './operations.js';
 import { serviceFor } from './services.js';
@@ -31,7 +31,21 @@ const call = <R>(fn: (...args: never) => R, ...args: unknown[]): R => (fn as Loo
  * method, puts, late evictions. The method's own error reaches the caller unchanged (nothing is
  * stored, late evictions don't run); cache failures are reported by the service and act as misses.
  */
-export async function executeOperations(operations: readonly CacheOperation[], invocation: Invocation): Promise<unknown> {
+export function executeOperations(operations: readonly CacheOperation[], invocation: Invocation): Promise<unknown> {
+  const only = operations.length === 1 ? operations[0] : undefined;
+  return only?.kind === 'cached' ? cachedOnly(only, invocation) : executeAll(operations, invocation);
+}
+
+/** The common case, a lone `@Cached`: no step lists, one `getOrSet`, so a hit stays close to a bare GET. */
+function cachedOnly(op: CachedOperation, { args, invoke, scope }: Invocation): Promise<unknown> {
+  const manager = op.manager ?? scope.config?.manager ?? cacheManager;
+  const namespace = op.namespace ?? scope.config?.namespace ?? scope.name;
+  if (!isInitialised(manager, namespace) || (op.condition && !call(op.condition, ...args))) return invoke();
+  const step = stepFor(op, manager, namespace, scope) as CachedStep;
+  return step.service.getOrSet(keyOf(op, args), invoke, lookupOptions(step, args));
+}
+
+async function executeAll(operations: readonly CacheOperation[], invocation: Invocation): Promise<unknown> {
   const { args } = invocation;
   const steps = resolveSteps(operations, invocation);
   const evictions = steps.filter((s): s is Step<EvictOperation> => s.op.kind === 'evict');
@@ -58,12 +72,37 @@ function resolveSteps(operations: readonly CacheOperation[], { scope }: Invocati
     const namespace = op.namespace ?? config?.namespace ?? scope.name;
     if (!ready.has(manager)) ready.set(manager, isInitialised(manager, namespace));
     if (!ready.get(manager)) continue;
-    const model = op.kind === 'evict' ? undefined : (op.model ?? config?.model);
-    const ttl = op.kind === 'evict' ? undefined : (op.ttl ?? config?.ttl);
-    const resilience = op.kind === 'cached' ? op.resilience : undefined;
-    steps.push({ op, service: serviceFor(manager, namespace, model, resilience), ttl });
+    steps.push(stepFor(op, manager, namespace, scope));
   }
   return steps;
+}
+
+interface CachedStep extends Step<CachedOperation> {
+  /** The `getOrSet` options when `unless` doesn't need the call's arguments: built once. */
+  readonly options: GetOrSetOptions<unknown>;
+}
+
+/** Steps are resolved once per operation and reused while it resolves to the same manager and namespace. */
+const resolved = new WeakMap<CacheOperation, Step<CacheOperation> & { manager: CacheManager; namespace: string }>();
+
+function stepFor(op: CacheOperation, manager: CacheManager, namespace: string, { config }: ClassScope): Step<CacheOperation> {
+  const known = resolved.get(op);
+  if (known?.manager === manager && known.namespace === namespace) return known;
+  const model = op.kind === 'evict' ? undefined : (op.model ?? config?.model);
+  const ttl = op.kind === 'evict' ? undefined : (op.ttl ?? config?.ttl);
+  const resilience = op.kind === 'cached' ? op.resilience : undefined;
+  const service = serviceFor(manager, namespace, model, resilience);
+  const cacheNull = op.kind === 'cached' && op.cacheNull;
+  const options = { ttl, shouldCache: (value: unknown) => value !== null || cacheNull };
+  const step = { op, service, ttl, manager, namespace, options };
+  resolved.set(op, step);
+  return step;
+}
+
+function lookupOptions({ op, ttl, options }: CachedStep, args: readonly unknown[]): GetOrSetOptions<unknown> {
+  if (!op.unless) return options;
+  const unless = op.unless;
+  return { ttl, shouldCache: (value) => options.shouldCache!(value) && !call(unless, value, ...args) };
 }
 
 function isInitialised(manager: CacheManager, namespace: string): boolean {
@@ -80,12 +119,11 @@ function isInitialised(manager: CacheManager, namespace: string): boolean {
 /** `@Cached`: each applicable lookup wraps the next, the innermost calls the method. */
 function lookup(steps: readonly Step<CachedOperation>[], { args, invoke }: Invocation): Promise<unknown> {
   let load = invoke;
-  for (const { op, service, ttl } of [...steps].reverse()) {
-    if (op.condition && !call(op.condition, ...args)) continue;
+  for (const step of [...steps].reverse()) {
+    if (step.op.condition && !call(step.op.condition, ...args)) continue;
     const next = load;
-    const id = keyOf(op, args);
-    const shouldCache = (value: unknown) => (value !== null || op.cacheNull) && !(op.unless && call(op.unless, value, ...args));
-    load = () => service.getOrSet(id, next, { ttl, shouldCache });
+    const id = keyOf(step.op, args);
+    load = () => step.service.getOrSet(id, next, lookupOptions(step as CachedStep, args));
   }
   return load();
 }
