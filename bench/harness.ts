@@ -74,16 +74,24 @@ export function table(rows: readonly (readonly string[])[]): string {
   return [line(rows[0]!), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.slice(1).map(line)].join('\n');
 }
 
-/** Results as rows, with each median's ratio to the `baseline` contender's. */
+/**
+ * The median over rounds of (contender ÷ baseline in the same round): paired per round, so the
+ * machine's drift between rounds cancels out instead of landing on one contender.
+ */
+export function pairedRatio(result: Result, base: Result): number {
+  return median(result.samples.map((us, round) => us / base.samples[round]!));
+}
+
+/** Results as rows, with each one's paired ratio to the `baseline` contender. */
 export function ratioTable(results: readonly Result[], baseline: string): string {
   const base = results.find((r) => r.name === baseline)!;
   return table([
-    ['contender', 'median µs/op', 'ops/s', `ratio to ${baseline}`],
+    ['contender', 'median µs/op', 'ops/s', `median ratio to ${baseline} (paired per round)`],
     ...results.map((r) => [
       r.name,
       r.medianUs.toFixed(2),
       Math.round(r.opsPerSec).toLocaleString('en'),
-      `${(r.medianUs / base.medianUs).toFixed(3)}×`,
+      `${pairedRatio(r, base).toFixed(3)}×`,
     ]),
   ]);
 }

@@ -8,10 +8,10 @@ import { Cached, CacheManager } from '../src/index.js';
 import { cleanup, PREFIX, REDIS_URL, redisVersion, sampleUser } from './fixture.js';
 import { type Contender, compare, envInt, environment, ratioTable } from './harness.js';
 
-const rounds = envInt('BENCH_ROUNDS', 15);
+const rounds = envInt('BENCH_ROUNDS', 31);
 const scenarios = [
-  { label: 'sequential (1 in flight)', concurrency: 1, ops: envInt('BENCH_OPS_SEQ', 2000), rounds },
-  { label: '64 in flight', concurrency: 64, ops: envInt('BENCH_OPS_CONC', 20_000), rounds },
+  { label: 'sequential (1 in flight)', concurrency: 1, ops: envInt('BENCH_OPS_SEQ', 1000), rounds },
+  { label: '64 in flight', concurrency: 64, ops: envInt('BENCH_OPS_CONC', 5000), rounds },
 ];
 
 const manager = new CacheManager().init({ redisUrl: REDIS_URL });

@@ -4,7 +4,7 @@ import type { CacheEventName } from './events.js';
 import type { KeyLayout } from './keys.js';
 import { type CacheRuntime, type EventScope, FAILED, type Failed, type RedisClient } from './runtime.js';
 import { unlinkMatching } from './scan.js';
-import { EVICT, runScript, STORE_FENCED } from './scripts.js';
+import { BUMP_FENCE, EVICT, runScript, STORE_FENCED } from './scripts.js';
 import type { CacheCounters } from './stats.js';
 
 /** Fence values seen before a load began (`''` when absent); a write with them is refused if either moved. */
@@ -130,7 +130,10 @@ export class EntryStore<T> {
     const scope = this.scope(match, undefined);
     for (const key of this.runtime.inflight.keys()) if (key.startsWith(this.keys.base)) this.runtime.inflight.delete(key);
     // Fence first: any load already under way can no longer store what it read before this.
-    if ((await this.runtime.run('INCR', scope, (c) => c.incr(this.keys.namespaceFence))) === FAILED) return 0;
+    const fenced = await this.runtime.run('INCR', scope, (c) =>
+      runScript(c, BUMP_FENCE, [this.keys.namespaceFence], [FENCE_TTL_MS]),
+    );
+    if (fenced === FAILED) return 0;
     const memory = this.runtime.memory;
     const removed = await this.runtime.run('SCAN', scope, (c) => unlinkMatching(c, match, memory));
     if (removed === FAILED) return 0;

@@ -47,13 +47,6 @@ export class CacheConnectionError extends CacheError {
   }
 }
 
-/** The circuit breaker is open: the cache is bypassed until the cool-down ends. */
-export class CacheCircuitOpenError extends CacheError {
-  constructor() {
-    super('E_CACHE_CIRCUIT_OPEN', 'Redis is bypassed while the circuit breaker is open');
-  }
-}
-
 /** A value could not be encoded (circular, BigInt, too large, failed its schema on write). */
 export class CacheSerializationError extends CacheError {
   constructor(message: string, cause?: unknown) {

@@ -14,7 +14,6 @@ export type {
 export type { CacheOperationInfo } from './decorators/registry.js';
 export { getCacheOperations } from './decorators/registry.js';
 export {
-  CacheCircuitOpenError,
   CacheConfigError,
   CacheConnectionError,
   CacheDecodeError,

@@ -141,14 +141,20 @@ export class CacheManager implements HasRuntime {
   }
 }
 
+/** QUIT, then wait (briefly) for the socket to close, so `close()` resolves with the connection gone. */
 async function quitQuietly(client: RedisClient): Promise<void> {
   const status = (client as { status?: string }).status;
   if (status !== 'ready') return void client.disconnect();
+  const ended = new Promise<void>((resolve) => {
+    client.once('end', resolve);
+    setTimeout(resolve, 1000).unref();
+  });
   try {
     await client.quit();
   } catch {
     client.disconnect();
   }
+  await ended;
 }
 
 /** The default manager. */

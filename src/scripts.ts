@@ -33,6 +33,14 @@ export async function runScript(
 }
 
 /**
+ * Namespace eviction: bump the namespace's fence, which lives as long as an entry fence.
+ * KEYS: namespace fence. ARGV: fence lifetime (ms).
+ */
+export const BUMP_FENCE = lua(`
+redis.call('INCR', KEYS[1])
+return redis.call('PEXPIRE', KEYS[1], ARGV[1])`);
+
+/**
  * Eviction: bump the entry's fence (so loads that started earlier can't store) and remove it.
  * KEYS: entry, entry fence. ARGV: fence lifetime (ms). Returns the number of entries removed.
  */

@@ -5,10 +5,12 @@ import { CacheConfigError } from './errors.js';
 export function configError(context: string, error: z.ZodError): CacheConfigError {
   return new CacheConfigError(
     context,
-    error.issues.map((issue) => ({
-      path: issue.path.join('.') || (issue.code === 'unrecognized_keys' ? issue.keys.join(', ') : ''),
-      message: issue.code === 'unrecognized_keys' ? `unknown option${issue.keys.length > 1 ? 's' : ''}` : issue.message,
-    })),
+    error.issues.flatMap((issue) =>
+      // One entry per unknown key, named in full (`circuitBreaker.threshold`), so it can be found.
+      issue.code === 'unrecognized_keys'
+        ? issue.keys.map((key) => ({ path: [...issue.path, key].join('.'), message: 'unknown option' }))
+        : [{ path: issue.path.join('.'), message: issue.message }],
+    ),
   );
 }
 
