@@ -13,7 +13,7 @@ import {
   REDIS_URL,
   uniquePrefix,
 } from './support/backends.js';
-import { recordEvents, sleep } from './support/events.js';
+import { recordEvents } from './support/events.js';
 
 /** The CacheConfigError `init(options)` throws; fails the test when it doesn't throw one. */
 function configErrorOf(options: unknown): CacheConfigError {
