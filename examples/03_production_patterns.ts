@@ -2,8 +2,9 @@
 // write-through with @CachePut, evictions after writes (also across namespaces), jittered TTLs.
 // Run: npx tsc -p tsconfig.json --noEmit false --outDir .build/examples && node .build/examples/examples/03_production_patterns.js
 // Uses memory:// unless REDIS_URL is set.
+
+import { CacheConfig, Cached, CacheEvict, CachePut, cacheManager, getCacheOperations } from 'ts-rc';
 import { z } from 'zod';
-import { CacheConfig, Cached, CacheEvict, CachePut, cacheManager, getCacheOperations } from '../src/index.js';
 
 const userSchema = z.object({ id: z.string(), name: z.string(), email: z.email() });
 type User = z.infer<typeof userSchema>;
@@ -79,7 +80,9 @@ async function timed<T>(label: string, run: () => Promise<T>): Promise<T> {
 }
 
 async function main(): Promise<void> {
-  cacheManager.init({ redisUrl: process.env.REDIS_URL ?? 'memory://' });
+  const redisUrl = process.env.REDIS_URL ?? 'memory://';
+  console.log(`03 production patterns (decorators) on ${redisUrl}`);
+  cacheManager.init({ redisUrl });
   cacheManager.on('error', (event) => console.warn('cache error:', event.error?.message));
   const users = new UserRepository();
   const products = new ProductRepository();

@@ -4,7 +4,7 @@
 // Run: npx tsc -p tsconfig.json --noEmit false --outDir .build/examples && node .build/examples/examples/04_full_api_example.js
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { CacheConfig, Cached, CacheEvict, cacheManager } from '../src/index.js';
+import { CacheConfig, Cached, CacheEvict, cacheManager } from 'ts-rc';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const articles = new Map([
@@ -81,7 +81,9 @@ async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> 
 }
 
 async function main(): Promise<void> {
-  cacheManager.init({ redisUrl: process.env.REDIS_URL ?? 'memory://' });
+  const redisUrl = process.env.REDIS_URL ?? 'memory://';
+  console.log(`04 HTTP API over decorated repositories on ${redisUrl}`);
+  cacheManager.init({ redisUrl });
   const server = createServer((req, res) => void handle(req, res));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
