@@ -24,10 +24,12 @@ export interface Result {
   readonly opsPerSec: number;
   /** Every round's µs/op, for anyone who wants the spread. */
   readonly samples: readonly number[];
+  /** Every round's CPU µs/op of this process (user + system): ts-rc's own cost, without Redis' time. */
+  readonly cpuSamples: readonly number[];
 }
 
-/** Run `ops` operations with `concurrency` workers each awaiting one at a time; returns µs/op. */
-async function runRound(op: Contender['op'], { ops, concurrency }: Scenario): Promise<number> {
+/** Run `ops` operations with `concurrency` workers each awaiting one at a time; returns wall and CPU µs/op. */
+async function runRound(op: Contender['op'], { ops, concurrency }: Scenario): Promise<[number, number]> {
   let left = ops;
   const worker = async () => {
     while (left > 0) {
@@ -35,9 +37,12 @@ async function runRound(op: Contender['op'], { ops, concurrency }: Scenario): Pr
       await op();
     }
   };
+  const cpu = process.cpuUsage();
   const start = process.hrtime.bigint();
   await Promise.all(Array.from({ length: Math.min(concurrency, ops) }, worker));
-  return Number(process.hrtime.bigint() - start) / 1000 / ops;
+  const wall = Number(process.hrtime.bigint() - start) / 1000 / ops;
+  const { user, system } = process.cpuUsage(cpu);
+  return [wall, (user + system) / ops];
 }
 
 /**
@@ -46,17 +51,22 @@ async function runRound(op: Contender['op'], { ops, concurrency }: Scenario): Pr
  */
 export async function compare(contenders: readonly Contender[], scenario: Scenario): Promise<Result[]> {
   const samples = contenders.map(() => [] as number[]);
+  const cpuSamples = contenders.map(() => [] as number[]);
   for (let round = -1; round < scenario.rounds; round++) {
     const order = contenders.map((_, i) => i);
     if (round % 2 === 1) order.reverse();
     for (const i of order) {
-      const usPerOp = await runRound(contenders[i]!.op, scenario);
-      if (round >= 0) samples[i]!.push(usPerOp); // round -1 warms up JIT, connections and caches
+      const [usPerOp, cpuPerOp] = await runRound(contenders[i]!.op, scenario);
+      if (round >= 0) {
+        // round -1 warms up JIT, connections and caches
+        samples[i]!.push(usPerOp);
+        cpuSamples[i]!.push(cpuPerOp);
+      }
     }
   }
   return contenders.map((c, i) => {
     const medianUs = median(samples[i]!);
-    return { name: c.name, medianUs, opsPerSec: 1e6 / medianUs, samples: samples[i]! };
+    return { name: c.name, medianUs, opsPerSec: 1e6 / medianUs, samples: samples[i]!, cpuSamples: cpuSamples[i]! };
   });
 }
 
@@ -78,20 +88,22 @@ export function table(rows: readonly (readonly string[])[]): string {
  * The median over rounds of (contender ÷ baseline in the same round): paired per round, so the
  * machine's drift between rounds cancels out instead of landing on one contender.
  */
-export function pairedRatio(result: Result, base: Result): number {
-  return median(result.samples.map((us, round) => us / base.samples[round]!));
+export function pairedRatio(result: Result, base: Result, of: 'samples' | 'cpuSamples' = 'samples'): number {
+  return median(result[of].map((us, round) => us / base[of][round]!));
 }
 
-/** Results as rows, with each one's paired ratio to the `baseline` contender. */
+/** Results as rows, with each one's paired ratios (wall time and this process's CPU) to the `baseline` contender. */
 export function ratioTable(results: readonly Result[], baseline: string): string {
   const base = results.find((r) => r.name === baseline)!;
   return table([
-    ['contender', 'median µs/op', 'ops/s', `median ratio to ${baseline} (paired per round)`],
+    ['contender', 'median µs/op', 'ops/s', 'time ratio', 'CPU µs/op', 'CPU ratio'],
     ...results.map((r) => [
       r.name,
       r.medianUs.toFixed(2),
       Math.round(r.opsPerSec).toLocaleString('en'),
       `${pairedRatio(r, base).toFixed(3)}×`,
+      median(r.cpuSamples).toFixed(2),
+      `${pairedRatio(r, base, 'cpuSamples').toFixed(3)}×`,
     ]),
   ]);
 }

@@ -57,6 +57,7 @@ try {
     const results = await compare(contenders, scenario);
     console.log(`## ${label}, ${scenario.ops} ops per round`);
     console.log(ratioTable(results, contenders[0]!.name));
+    console.log(`ratios: median over rounds of (contender ÷ ${contenders[0]!.name} in the same round)`);
     console.log();
   }
   console.log('target: CacheService.get and @Cached ≤ 1.05× raw ioredis (manager client)');
