@@ -34,6 +34,8 @@ export class EntryStore<T> {
     readonly keys: KeyLayout,
     private readonly codec: Codec<T>,
     private readonly counters: CacheCounters,
+    /** ±fraction applied to every TTL this namespace writes. */
+    readonly jitterPercent: number,
   ) {}
 
   /**
@@ -41,27 +43,27 @@ export class EntryStore<T> {
    * @returns FAILED when Redis could not answer (already reported), so callers skip further commands
    */
   async read(key: string, id: unknown): Promise<Envelope<T> | undefined | Failed> {
-    // The hit path: one await on ioredis, no closures (see CacheRuntime.acquire).
-    const scope = this.scope(key, id);
-    const client = this.runtime.acquire('GET', scope);
+    // The hit path: one await on ioredis, no closure, no scope object unless something fails.
+    const client = this.runtime.acquire('GET', this.namespace, key, id as EventScope['id']);
     if (client === undefined) return FAILED;
     let raw: string | null;
     try {
       raw = await this.runtime.bound(client.get(key));
     } catch (error) {
-      this.runtime.failed('GET', error, scope);
+      this.runtime.failed('GET', error, this.scope(key, id));
       return FAILED;
     }
     this.runtime.succeeded();
-    return raw === null ? undefined : this.decode(raw, scope);
+    return raw === null ? undefined : this.decode(raw, key, id);
   }
 
-  private decode(raw: string, scope: EventScope): Envelope<T> | undefined {
+  private decode(raw: string, key: string, id: unknown): Envelope<T> | undefined {
     try {
-      return this.codec.decode(raw, scope.key as string);
+      return this.codec.decode(raw, key);
     } catch (error) {
+      const scope = this.scope(key, id);
       this.runtime.report(error as CacheError, scope);
-      void this.runtime.run('DEL', scope, (c) => c.unlink(scope.key as string));
+      void this.runtime.run('DEL', scope, (c) => c.unlink(key));
       return undefined;
     }
   }

@@ -7,15 +7,13 @@ import type { LoadPolicy } from './policy.js';
 import { FAILED, type Failed, type InflightLoad } from './runtime.js';
 import { ttlToMs } from './ttl.js';
 
-/** One cache-aside request, resolved by the service. */
+/** One cache-aside load, built on a miss. */
 export interface LoadRequest<T> {
   key: string;
   id: unknown;
   factory: () => T | Promise<T>;
-  /** The TTL to write, seconds (already checked); jittered only when a value is written. */
+  /** The TTL to write, seconds (already checked); jittered (the service's `jitterPercent`) only when a value is written. */
   ttl: number;
-  /** ±fraction of jitter applied to `ttl` on write. */
-  jitterPercent: number;
   policy: LoadPolicy;
   shouldCache: ((value: T) => boolean) | undefined;
 }
@@ -41,27 +39,36 @@ const TIMED_OUT: unique symbol = Symbol('timed out');
  * when enabled — with an entry past its TTL but within grace served if the factory fails or is
  * slower than `softTimeout`. Lookups are never shared, so a hit costs what `get` costs.
  */
-export async function getOrLoad<T>(store: EntryStore<T>, request: LoadRequest<T>): Promise<T> {
+export async function getOrLoad<T>(
+  store: EntryStore<T>,
+  key: string,
+  id: unknown,
+  factory: () => T | Promise<T>,
+  ttl: number,
+  policy: LoadPolicy,
+  shouldCache?: (value: T) => boolean,
+): Promise<T> {
+  // Positional arguments: a hit allocates no request object.
   const start = performance.now();
-  const entry = await store.read(request.key, request.id);
+  const entry = await store.read(key, id);
   if (entry !== FAILED && entry !== undefined && isFresh(entry, Date.now())) {
-    store.lookedUp('hit', request.key, request.id, start);
-    const { earlyRefresh } = request.policy;
+    store.lookedUp('hit', key, id, start);
+    const { earlyRefresh } = policy;
     if (earlyRefresh > 0 && entry.e !== undefined && shouldRefreshEarly(Date.now(), entry.e, entry.d ?? 0, earlyRefresh)) {
-      refreshInBackground(store, request);
+      refreshInBackground(store, { key, id, factory, ttl, policy, shouldCache });
     }
     return entry.v;
   }
-  store.lookedUp('miss', request.key, request.id, start);
+  store.lookedUp('miss', key, id, start);
   const inflight = store.runtime.inflight as unknown as Map<string, Load<T>>;
-  const running = inflight.get(request.key);
+  const running = inflight.get(key);
   if (running) {
     const value = await running.promise; // its error, if any, is shared
-    return running.trusted ? value : getOrLoad(store, request);
+    return running.trusted ? value : getOrLoad(store, key, id, factory, ttl, policy, shouldCache);
   }
   const load: Load<T> = { promise: undefined as unknown as Promise<T>, trusted: true };
-  load.promise = runLoad(store, request, load, entry, start);
-  inflight.set(request.key, load);
+  load.promise = runLoad(store, { key, id, factory, ttl, policy, shouldCache }, load, entry, start);
+  inflight.set(key, load);
   return load.promise;
 }
 
@@ -171,7 +178,7 @@ async function persist<T>(
   if (fences === FAILED) return; // Redis is down: nothing to store, no eviction to miss
   const cacheable = value !== undefined && (request.shouldCache?.(value) ?? true);
   const meta = writeMeta(request.policy, deltaMs);
-  const ttlMs = ttlToMs(request.ttl, request.jitterPercent);
+  const ttlMs = ttlToMs(request.ttl, store.jitterPercent);
   if (cacheable && (await store.write(request.key, request.id, value, ttlMs, meta, fences))) return;
   // Not stored (refused by a fence, not cacheable, or failed): if an eviction came meanwhile,
   // callers that joined this load must not trust its value.

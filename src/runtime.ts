@@ -96,7 +96,7 @@ export class CacheRuntime {
    * timeout) the error is reported and `FAILED` returned: the caller decides the fallback.
    */
   async run<R>(operation: string, scope: EventScope, fn: (client: RedisClient) => Promise<R>): Promise<R | Failed> {
-    const client = this.acquire(operation, scope);
+    const client = this.acquire(operation, scope.namespace, scope.key, scope.id);
     if (client === undefined) return FAILED;
     try {
       const result = await this.bound(fn(client));
@@ -113,17 +113,18 @@ export class CacheRuntime {
    * reason is reported). The hit path uses this with `bound`, `succeeded` and `failed` directly,
    * to stay one `await` away from ioredis.
    */
-  acquire(operation: string, scope: EventScope): RedisClient | undefined {
+  acquire(operation: string, namespace?: string, key?: string, id?: EventScope['id']): RedisClient | undefined {
+    // The scope is taken apart so the hit path allocates nothing here; it is built on failure only.
     const clients = this.#clients;
     if (clients.length === 0) {
-      this.report(new CacheNotInitializedError(), scope);
+      this.report(new CacheNotInitializedError(), { namespace, key, id });
       return undefined;
     }
     if (!this.breaker.allow()) return undefined;
     const client = clients.length === 1 ? clients[0]! : clients[this.#next++ % clients.length]!;
     const status = (client as { status?: string }).status;
     if (status !== undefined && DOWN.has(status)) {
-      this.failed(operation, `connection is ${status}`, scope);
+      this.failed(operation, `connection is ${status}`, { namespace, key, id });
       return undefined;
     }
     return client;

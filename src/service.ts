@@ -45,7 +45,8 @@ export class CacheService<T> {
     const runtime = runtimeOf(redis);
     const codec = createCodec(this.#options.model, this.#options.maxValueBytes);
     const keys = keyLayout(namespace, this.#options);
-    this.#store = new EntryStore(runtime, namespace, keys, codec, runtime.stats.forNamespace(namespace));
+    const { jitterPercent } = this.#options;
+    this.#store = new EntryStore(runtime, namespace, keys, codec, runtime.stats.forNamespace(namespace), jitterPercent);
     this.namespace = namespace;
   }
 
@@ -105,8 +106,7 @@ export class CacheService<T> {
     const key = this.key(id, options?.params);
     const policy = options && overridesPolicy(options) ? resolvePolicy(this.#policy, options) : this.#policy;
     const ttl = options?.ttl === undefined ? this.#options.defaultTtl : checkTtl(options.ttl);
-    const { jitterPercent } = this.#options;
-    return getOrLoad(this.#store, { key, id, factory, ttl, jitterPercent, policy, shouldCache: options?.shouldCache });
+    return getOrLoad(this.#store, key, id, factory, ttl, policy, options?.shouldCache);
   }
 
   /**
@@ -118,6 +118,6 @@ export class CacheService<T> {
   }
 
   #ttlMs(ttl: number | undefined): number {
-    return ttlToMs(ttl === undefined ? this.#options.defaultTtl : checkTtl(ttl), this.#options.jitterPercent);
+    return ttlToMs(ttl === undefined ? this.#options.defaultTtl : checkTtl(ttl), this.#store.jitterPercent);
   }
 }
