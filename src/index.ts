@@ -18,6 +18,7 @@ export {
   CacheConnectionError,
   CacheDecodeError,
   CacheError,
+  CacheFactoryError,
   CacheKeyError,
   CacheNotInitializedError,
   CacheSerializationError,
