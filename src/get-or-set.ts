@@ -82,13 +82,14 @@ async function runLoad<T>(
   // Registered in `inflight` right after this returns its promise; every path below awaits
   // before `finally`, so the entry can't be cleared before it is registered.
   try {
-    // Redis is not answering: don't spend another command timeout on fences or a write.
-    if (entry === FAILED) return await request.factory();
+    // Redis is not answering: don't spend another command timeout on fences or a write. (The
+    // factory runs inside a promise, so a synchronous throw also settles after registration.)
+    if (entry === FAILED) return await new Promise<T>((resolve) => resolve(request.factory()));
     return await (request.policy.lock
       ? loadLocked(store, request, load, entry, start)
       : compute(store, request, load, entry, start));
   } finally {
-    // An eviction may have detached this load already (EntryStore.detach).
+    // An eviction may have detached this load already (EntryStore.evict / evictMatching).
     if (store.runtime.inflight.get(request.key) === load) store.runtime.inflight.delete(request.key);
   }
 }

@@ -78,6 +78,15 @@ describeOnRedis('faults: real redis-server processes killed, paused, restarted a
       ]);
       expect(checks).to.deep.equal([null, false, false, false, -2, 0]);
     }
+    const syncThrow = () => {
+      throw new Error('sync failure');
+    };
+    let thrown: unknown;
+    await users.getOrSet('sync', syncThrow).catch((error: unknown) => (thrown = error));
+    expect((thrown as Error).message, 'a factory that throws synchronously rejects').to.equal('sync failure');
+    expect(await users.getOrSet('sync', () => 'next call loads again'), 'no stuck single-flight entry').to.equal(
+      'next call loads again',
+    );
     expect(await manager.ping()).to.equal(false);
     expect(errors.length).to.be.greaterThan(0);
     for (const { error } of errors) {
