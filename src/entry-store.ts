@@ -43,18 +43,35 @@ export class EntryStore<T> {
    * @returns FAILED when Redis could not answer (already reported), so callers skip further commands
    */
   async read(key: string, id: unknown): Promise<Envelope<T> | undefined | Failed> {
-    // The hit path: one await on ioredis, no closure, no scope object unless something fails.
-    const client = this.runtime.acquire('GET', this.namespace, key, id as EventScope['id']);
-    if (client === undefined) return FAILED;
-    let raw: string | null;
+    const pending = this.fetch(key, id);
+    if (pending === FAILED) return FAILED;
     try {
-      raw = await this.runtime.bound(client.get(key));
+      return this.received(await pending, key, id);
     } catch (error) {
-      this.runtime.failed('GET', error, this.scope(key, id));
-      return FAILED;
+      return this.failedRead(error, key, id);
     }
+  }
+
+  /**
+   * `read` in three steps, for the hit paths (`get`, `getOrSet`) to inline, so that a hit is one
+   * `await` on ioredis: send the GET (FAILED when the cache is bypassed, already reported)...
+   */
+  fetch(key: string, id: unknown): Promise<string | null> | Failed {
+    // No closure and no scope object unless something fails.
+    const client = this.runtime.acquire('GET', this.namespace, key, id as EventScope['id']);
+    return client === undefined ? FAILED : this.runtime.bound(client.get(key));
+  }
+
+  /** ...decode its answer (never throws)... */
+  received(raw: string | null, key: string, id: unknown): Envelope<T> | undefined {
     this.runtime.succeeded();
     return raw === null ? undefined : this.decode(raw, key, id);
+  }
+
+  /** ...or report its failure. */
+  failedRead(error: unknown, key: string, id: unknown): Failed {
+    this.runtime.failed('GET', error, this.scope(key, id));
+    return FAILED;
   }
 
   private decode(raw: string, key: string, id: unknown): Envelope<T> | undefined {

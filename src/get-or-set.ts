@@ -48,10 +48,18 @@ export async function getOrLoad<T>(
   policy: LoadPolicy,
   shouldCache?: (value: T) => boolean,
 ): Promise<T> {
-  // Positional arguments: a hit allocates no request object.
+  // Positional arguments: a hit allocates no request object; EntryStore.read is inlined: one await.
   const start = performance.now();
-  const entry = await store.read(key, id);
-  if (entry !== FAILED && entry !== undefined && isFresh(entry, Date.now())) {
+  const pending = store.fetch(key, id);
+  let entry: Envelope<T> | undefined | Failed = FAILED;
+  if (pending !== FAILED) {
+    try {
+      entry = store.received(await pending, key, id);
+    } catch (error) {
+      entry = store.failedRead(error, key, id);
+    }
+  }
+  if (entry !== FAILED && entry !== undefined && (entry.e === undefined || isFresh(entry, Date.now()))) {
     store.lookedUp('hit', key, id, start);
     const { earlyRefresh } = policy;
     if (earlyRefresh > 0 && entry.e !== undefined && shouldRefreshEarly(Date.now(), entry.e, entry.d ?? 0, earlyRefresh)) {

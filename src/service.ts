@@ -1,9 +1,9 @@
-import { createCodec } from './codec.js';
+import { createCodec, type Envelope } from './codec.js';
 import { EntryStore } from './entry-store.js';
 import { getOrLoad, isFresh, writeMeta } from './get-or-set.js';
 import { escapeGlob, identifierPart, keyLayout } from './keys.js';
 import { type LoadPolicy, overridesPolicy, type ResilienceOptions, resolvePolicy } from './policy.js';
-import { FAILED, type HasRuntime, type RedisClient, runtimeOf } from './runtime.js';
+import { FAILED, type Failed, type HasRuntime, type RedisClient, runtimeOf } from './runtime.js';
 import { type CacheServiceOptions, checkTtl, type ResolvedServiceOptions, resolveServiceOptions } from './service-options.js';
 import { ttlToMs } from './ttl.js';
 
@@ -59,9 +59,17 @@ export class CacheService<T> {
   async get(id: CacheId, params?: object): Promise<T | null> {
     const key = this.key(id, params);
     const start = performance.now();
-    const entry = await this.#store.read(key, id);
+    const pending = this.#store.fetch(key, id); // EntryStore.read, inlined: one await per hit
+    let entry: Envelope<T> | undefined | Failed = FAILED;
+    if (pending !== FAILED) {
+      try {
+        entry = this.#store.received(await pending, key, id);
+      } catch (error) {
+        entry = this.#store.failedRead(error, key, id);
+      }
+    }
     // An entry past its TTL is only kept for grace: `get` treats it as gone.
-    if (entry === undefined || entry === FAILED || !isFresh(entry, Date.now())) {
+    if (entry === undefined || entry === FAILED || (entry.e !== undefined && !isFresh(entry, Date.now()))) {
       this.#store.lookedUp('miss', key, id, start);
       return null;
     }
