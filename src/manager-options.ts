@@ -21,7 +21,7 @@ export interface CacheManagerOptions {
   /** Reconnect backoff cap, ms. @default 2000 */
   retryMaxDelay?: number;
   /** Circuit breaker: open after `failureThreshold` consecutive failures for `cooldown` ms. `false` turns it off. @default { failureThreshold: 5, cooldown: 5000 } */
-  circuitBreaker?: { failureThreshold?: number; cooldown?: number } | false;
+  circuitBreaker?: { failureThreshold?: number | undefined; cooldown?: number | undefined } | false | undefined;
   /** ioredis auto-pipelining: commands issued in one tick share one write. @default true */
   autoPipelining?: boolean;
   /** TLS options for `rediss://` (CA, client certificate, `servername`…). */
@@ -95,9 +95,27 @@ export function resolveManagerOptions(input: unknown): ResolvedManagerOptions {
     healthCheckInterval: o.healthCheckInterval ?? MANAGER_DEFAULTS.healthCheckInterval,
     retryBaseDelay: o.retryBaseDelay ?? MANAGER_DEFAULTS.retryBaseDelay,
     retryMaxDelay: o.retryMaxDelay ?? MANAGER_DEFAULTS.retryMaxDelay,
-    circuitBreaker:
-      o.circuitBreaker === false ? false : { ...MANAGER_DEFAULTS.circuitBreaker, ...definedOnly(o.circuitBreaker ?? {}) },
+    circuitBreaker: resolveBreaker(o.circuitBreaker),
     autoPipelining: o.autoPipelining ?? MANAGER_DEFAULTS.autoPipelining,
     tls: o.tls as ConnectionOptions | undefined,
   };
+}
+
+/** Options of `useClient()`: how ts-rc guards a client it did not create. */
+export type InjectedClientOptions = Pick<CacheManagerOptions, 'commandTimeout' | 'circuitBreaker'>;
+
+const injectedSchema = schema.pick({ commandTimeout: true, circuitBreaker: true });
+
+/** `commandTimeout` defaults to the default `socketTimeout`, as for clients the manager creates. */
+export function resolveInjectedOptions(input: unknown): Pick<ResolvedManagerOptions, 'commandTimeout' | 'circuitBreaker'> {
+  const parsed = injectedSchema.safeParse(input ?? {});
+  if (!parsed.success) throw configError('useClient options', parsed.error);
+  return {
+    commandTimeout: parsed.data.commandTimeout ?? MANAGER_DEFAULTS.socketTimeout,
+    circuitBreaker: resolveBreaker(parsed.data.circuitBreaker),
+  };
+}
+
+function resolveBreaker(input: CacheManagerOptions['circuitBreaker']): ResolvedManagerOptions['circuitBreaker'] {
+  return input === false ? false : { ...MANAGER_DEFAULTS.circuitBreaker, ...definedOnly(input ?? {}) };
 }

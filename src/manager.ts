@@ -2,9 +2,15 @@ import type { ChainableCommander } from 'ioredis';
 import { createClients, urlSecrets } from './connection.js';
 import { CacheError, CacheNotInitializedError } from './errors.js';
 import type { CacheEventHandler, CacheEventName } from './events.js';
-import { type CacheManagerOptions, type ResolvedManagerOptions, resolveManagerOptions } from './manager-options.js';
+import {
+  type CacheManagerOptions,
+  type InjectedClientOptions,
+  type ResolvedManagerOptions,
+  resolveInjectedOptions,
+  resolveManagerOptions,
+} from './manager-options.js';
 import { redactText } from './redact.js';
-import { CacheRuntime, DEFAULT_SETTINGS, type HasRuntime, type RedisClient, RUNTIME } from './runtime.js';
+import { CacheRuntime, type HasRuntime, type RedisClient, RUNTIME } from './runtime.js';
 import { CacheService, type CacheServiceOptions } from './service.js';
 import type { CacheStats } from './stats.js';
 
@@ -45,11 +51,15 @@ export class CacheManager implements HasRuntime {
     return this;
   }
 
-  /** Use a client you made (ioredis, Cluster, ioredis-mock). `close()` will not quit it. */
-  useClient(client: RedisClient): this {
+  /**
+   * Use a client you made (ioredis, ioredis-mock). `close()` will not quit it. Commands are
+   * bounded by `commandTimeout` (ms, default 5000) unless the client has its own.
+   */
+  useClient(client: RedisClient, options?: InjectedClientOptions): this {
     if (this.#state.kind !== 'idle')
       throw new CacheError('E_CACHE_ALREADY_INITIALIZED', 'cacheManager already has a client: call close() before useClient()');
-    this[RUNTIME].attach([client], DEFAULT_SETTINGS);
+    const { commandTimeout, circuitBreaker } = resolveInjectedOptions(options);
+    this[RUNTIME].attach([client], { breaker: circuitBreaker, commandTimeout, secrets: [] });
     this.#state = { kind: 'ready', client, owned: [] };
     return this;
   }

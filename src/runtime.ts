@@ -39,7 +39,7 @@ export interface RuntimeSettings {
   secrets: readonly string[];
 }
 
-export const DEFAULT_SETTINGS: RuntimeSettings = {
+const DEFAULT_SETTINGS: RuntimeSettings = {
   breaker: { failureThreshold: 5, cooldown: 5000 },
   commandTimeout: 5000,
   secrets: [],

@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { Redis } from 'ioredis';
 import { CacheConnectionError } from '../../src/errors.js';
 import type { CacheEvent } from '../../src/events.js';
 import { CacheManager } from '../../src/manager.js';
@@ -94,6 +95,24 @@ describeOnRedis('faults: real redis-server processes killed, paused, restarted a
       const text = `${error?.message} ${error?.stack} ${String((error?.cause as Error | undefined)?.message)} ${String((error?.cause as Error | undefined)?.stack)}`;
       expect(text).to.not.include('s3cret-pass');
     }
+  });
+
+  it('an injected client without its own commandTimeout is bounded by useClient({ commandTimeout })', async () => {
+    server = await RedisProcess.start();
+    const client = new Redis(server.url, { maxRetriesPerRequest: 1 }); // no commandTimeout of its own
+    manager = new CacheManager().useClient(client, { commandTimeout: 150, circuitBreaker: false });
+    const errors: CacheEvent[] = [];
+    manager.on('error', (event) => errors.push(event));
+    const users = manager.service<string>('users');
+    expect(await users.set('k', 'v')).to.equal(true);
+    server.pause();
+    const start = performance.now();
+    expect(await users.get('k')).to.equal(null);
+    expect(performance.now() - start).to.be.within(140, 400);
+    expect(errors[0]?.error?.message).to.match(/timed out after 150 ms/);
+    server.resume();
+    await manager.close();
+    client.disconnect();
   });
 
   for (const fault of ['killed', 'paused'] as const) {
