@@ -277,8 +277,13 @@ describe('CacheManager', () => {
         errors: 0,
         stale: 0,
         hitRatio: 0,
-        namespaces: {},
+        namespaces: {
+          users: { hits: 0, misses: 0, sets: 0, evictions: 0, errors: 0, stale: 0, hitRatio: 0 },
+          posts: { hits: 0, misses: 0, sets: 0, evictions: 0, errors: 0, stale: 0, hitRatio: 0 },
+        },
       });
+      await users.get(1);
+      expect(manager.stats().namespaces.users?.hits, 'services keep counting after a reset').to.equal(1);
       await cleanPrefix(manager, prefix);
     });
   });

@@ -139,7 +139,7 @@ export class EntryStore<T> {
       runScript(c, EVICT, [key, this.fenceKey(key)], [FENCE_TTL_MS]),
     );
     if (removed === FAILED) return false;
-    this.evicted(1, key, id, start);
+    this.evicted(removed as number, key, id, start);
     return removed === 1;
   }
 

@@ -10,7 +10,7 @@ import {
   resolveManagerOptions,
 } from './manager-options.js';
 import { redactText } from './redact.js';
-import { CacheRuntime, type HasRuntime, type RedisClient, RUNTIME } from './runtime.js';
+import { CacheRuntime, type HasRuntime, type RedisClient, RUNTIME, withTimeout } from './runtime.js';
 import { CacheService, type CacheServiceOptions } from './service.js';
 import type { CacheStats } from './stats.js';
 
@@ -87,22 +87,12 @@ export class CacheManager implements HasRuntime {
   async ping(): Promise<boolean> {
     if (this.#state.kind === 'idle') return false;
     const runtime = this[RUNTIME];
-    const client = this.#state.client;
-    const timeout = runtime.settings.commandTimeout;
-    let timer: NodeJS.Timeout | undefined;
     try {
-      const answer = await Promise.race([
-        client.ping(),
-        new Promise<never>((_, reject) => {
-          timer = setTimeout(() => reject(new Error(`PING timed out after ${timeout} ms`)), timeout);
-        }),
-      ]);
+      const answer = await withTimeout(this.#state.client.ping(), runtime.settings.commandTimeout, 'PING');
       if (runtime.breaker.success()) runtime.emit('recovered', { durationMs: 0 });
       return answer === 'PONG';
     } catch {
       return false;
-    } finally {
-      clearTimeout(timer);
     }
   }
 

@@ -157,10 +157,11 @@ export class CacheRuntime {
   }
 }
 
-function withTimeout<R>(promise: Promise<R>, ms: number): Promise<R> {
+/** `promise`, or a rejection after `ms` if it takes longer (the timer is cleared either way). */
+export function withTimeout<R>(promise: Promise<R>, ms: number, what = 'Command'): Promise<R> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`Command timed out after ${ms} ms`)), ms);
+    timer = setTimeout(() => reject(new Error(`${what} timed out after ${ms} ms`)), ms);
   });
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }

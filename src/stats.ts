@@ -40,9 +40,10 @@ export class StatsRecorder {
     return { ...withRatio(this.total), namespaces };
   }
 
+  /** Zero every counter in place: services keep counting into the objects they hold. */
   reset(): void {
     Object.assign(this.total, emptyCounters());
-    this.#namespaces.clear();
+    for (const counters of this.#namespaces.values()) Object.assign(counters, emptyCounters());
   }
 }
 
