@@ -26,7 +26,10 @@ if (unreachable !== undefined && required) {
       'Start it with: redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no',
   );
 }
-if (unreachable !== undefined) {
+// Both decorator flavours load their own copy of this module: say it once per run.
+const announced = Symbol.for('ts-rc.spec.redis-unreachable-announced');
+if (unreachable !== undefined && !(globalThis as Record<symbol, unknown>)[announced]) {
+  (globalThis as Record<symbol, unknown>)[announced] = true;
   console.warn(
     `\n${'!'.repeat(78)}\n!! REAL REDIS SUITES DID NOT RUN: ${REDIS_URL} is unreachable (${unreachable}).\n` +
       `!! Only the embedded (memory://) backend was tested. Set REDIS_URL or start redis-server.\n${'!'.repeat(78)}\n`,
