@@ -1,4 +1,5 @@
 import { type CacheMethodDecorator, methodDecorator } from './adapter.js';
+import { baseFields } from './operations.js';
 import { type CacheEvictOptions, checkOptions } from './options.js';
 
 /**
@@ -12,9 +13,7 @@ export function CacheEvict<A extends unknown[] = []>(options?: CacheEvictOptions
   return methodDecorator('@CacheEvict', (method) => ({
     kind: 'evict',
     method,
-    namespace: o.namespace,
-    key: o.key,
-    manager: o.manager,
+    ...baseFields(o),
     allEntries: o.allEntries ?? false,
     pattern: o.pattern,
     beforeInvocation: o.beforeInvocation ?? false,

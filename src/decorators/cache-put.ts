@@ -1,4 +1,5 @@
 import { type CacheMethodDecorator, methodDecorator } from './adapter.js';
+import { storeFields } from './operations.js';
 import { type CachePutOptions, checkOptions } from './options.js';
 
 /**
@@ -11,13 +12,7 @@ export function CachePut<A extends unknown[] = [], V = unknown>(options?: CacheP
   return methodDecorator('@CachePut', (method) => ({
     kind: 'put',
     method,
-    namespace: o.namespace,
-    key: o.key,
-    manager: o.manager,
-    ttl: o.ttl,
-    model: o.model,
-    condition: o.condition,
-    unless: o.unless,
+    ...storeFields(o),
     keyFromResult: o.keyFromResult,
   }));
 }

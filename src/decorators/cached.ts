@@ -1,5 +1,6 @@
 import { NO_POLICY, overridesPolicy, resolvePolicy } from '../policy.js';
 import { type CacheMethodDecorator, methodDecorator } from './adapter.js';
+import { storeFields } from './operations.js';
 import { type CachedOptions, checkOptions } from './options.js';
 
 /**
@@ -15,13 +16,7 @@ export function Cached<A extends unknown[] = [], V = unknown>(options?: CachedOp
   return methodDecorator('@Cached', (method) => ({
     kind: 'cached',
     method,
-    namespace: o.namespace,
-    key: o.key,
-    manager: o.manager,
-    ttl: o.ttl,
-    model: o.model,
-    condition: o.condition,
-    unless: o.unless,
+    ...storeFields(o),
     cacheNull: o.cacheNull ?? false,
     resilience,
   }));

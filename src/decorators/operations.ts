@@ -61,3 +61,21 @@ export interface ClassScope {
   readonly name: string;
   readonly config: ClassConfig | undefined;
 }
+
+/** The fields every operation copies from its options (common to the three decorators). */
+export function baseFields(o: { namespace?: string | undefined; key?: KeyFn | undefined; manager?: CacheManager | undefined }) {
+  return { namespace: o.namespace, key: o.key, manager: o.manager };
+}
+
+/** The fields the storing operations (`@Cached`, `@CachePut`) copy from their options. */
+export function storeFields<V>(o: {
+  namespace?: string | undefined;
+  key?: KeyFn | undefined;
+  manager?: CacheManager | undefined;
+  ttl?: number | undefined;
+  model?: Model<V> | undefined;
+  condition?: Predicate | undefined;
+  unless?: Predicate | undefined;
+}) {
+  return { ...baseFields(o), ttl: o.ttl, model: o.model, condition: o.condition, unless: o.unless };
+}
