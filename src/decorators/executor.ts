@@ -38,8 +38,7 @@ export function executeOperations(operations: readonly CacheOperation[], invocat
 
 /** The common case, a lone `@Cached`: no step lists, one `getOrSet`, so a hit stays close to a bare GET. */
 function cachedOnly(op: CachedOperation, { args, invoke, scope }: Invocation): Promise<unknown> {
-  const manager = op.manager ?? scope.config?.manager ?? cacheManager;
-  const namespace = op.namespace ?? scope.config?.namespace ?? scope.name;
+  const { manager, namespace } = placeOf(op, scope);
   if (!isInitialised(manager, namespace) || (op.condition && !call(op.condition, ...args))) return invoke();
   const step = stepFor(op, manager, namespace, scope) as CachedStep;
   return step.service.getOrSet(keyOf(op, args), invoke, lookupOptions(step, args));
@@ -59,17 +58,23 @@ async function executeAll(operations: readonly CacheOperation[], invocation: Inv
   return result;
 }
 
+/** Where an operation's entries live: its own option, else `@CacheConfig`, else the defaults. */
+function placeOf(op: CacheOperation, scope: ClassScope): { manager: CacheManager; namespace: string } {
+  return {
+    manager: op.manager ?? scope.config?.manager ?? cacheManager,
+    namespace: op.namespace ?? scope.config?.namespace ?? scope.name,
+  };
+}
+
 /**
  * Resolve manager, namespace and service per operation. Operations whose manager isn't
  * initialised are dropped (the method still runs) and reported once per manager per call.
  */
 function resolveSteps(operations: readonly CacheOperation[], { scope }: Invocation): Step<CacheOperation>[] {
-  const config = scope.config;
   const ready = new Map<CacheManager, boolean>();
   const steps: Step<CacheOperation>[] = [];
   for (const op of operations) {
-    const manager = op.manager ?? config?.manager ?? cacheManager;
-    const namespace = op.namespace ?? config?.namespace ?? scope.name;
+    const { manager, namespace } = placeOf(op, scope);
     if (!ready.has(manager)) ready.set(manager, isInitialised(manager, namespace));
     if (!ready.get(manager)) continue;
     steps.push(stepFor(op, manager, namespace, scope));
