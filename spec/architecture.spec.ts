@@ -4,22 +4,25 @@ import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
 
 /**
- * The import direction of DESIGN.md, as a table: a module may import modules of its own layer
- * or of any layer further down; never one further up. Type-only imports count here too (a type
- * dependency is still a dependency), but not in the cycle check below.
+ * The import direction of DESIGN.md, as a table of folders: a module may import modules of its
+ * own folder or of any folder further down; never one further up. Type-only imports count here
+ * too (a type dependency is still a dependency), but not in the cycle check below.
  *
- *   decorators → service → (keys, ttl, codec) → client; the manager owns the client.
+ *   decorators → manager → service → (l1) → store → client → core → errors
  *
- * A new file in src/ must be added to a layer: the spec fails and says so.
+ * Every file lives in one of these folders (only `index` and `errors` sit at the top of src/):
+ * a new folder or a loose file fails the spec and says so.
  */
 const LAYERS: readonly { layer: string; modules: readonly string[] }[] = [
   { layer: 'entry point', modules: ['index'] },
   { layer: 'decorators', modules: ['decorators/*'] },
-  { layer: 'manager (owns the client)', modules: ['manager', 'connection'] },
-  { layer: 'service', modules: ['service', 'entry-store', 'get-or-set', 'lock', 'scan', 'scripts'] },
-  { layer: 'options', modules: ['service-options', 'manager-options', 'policy', 'validation'] },
-  { layer: 'keys, ttl, codec', modules: ['keys', 'canonical', 'ttl', 'early-refresh', 'codec', 'model', 'glob'] },
-  { layer: 'client runtime', modules: ['runtime', 'circuit-breaker', 'events', 'stats', 'redact'] },
+  { layer: 'integrations', modules: ['integrations/*'] },
+  { layer: 'manager', modules: ['manager/*'] },
+  { layer: 'service', modules: ['service/*'] },
+  { layer: 'l1', modules: ['l1/*'] },
+  { layer: 'store', modules: ['store/*'] },
+  { layer: 'client', modules: ['client/*'] },
+  { layer: 'core', modules: ['core/*'] },
   { layer: 'errors', modules: ['errors'] },
 ];
 
@@ -27,11 +30,11 @@ const LAYERS: readonly { layer: string; modules: readonly string[] }[] = [
  * Extra rules on top of the layers.
  * - Only the entry point may import a decorator: decorators are an option, nothing depends on them
  *   (`index.ts` re-exports them, or users could not import `@Cached` from 'ts-rc').
- * - Only these modules may import ioredis / ioredis-mock as a value; everyone else `import type`.
+ * - Only manager/create-clients may import ioredis / ioredis-mock as a value; everyone else `import type`.
  */
 const DECORATOR_IMPORTERS = new Set(['index']);
 const CLIENT_PACKAGES = new Set(['ioredis', 'ioredis-mock']);
-const CLIENT_VALUE_IMPORTERS = new Set(['manager', 'connection']);
+const CLIENT_VALUE_IMPORTERS = new Set(['manager/create-clients']);
 
 interface Import {
   /** A src module (`keys`, `decorators/cached`) or a package name (`ioredis`). */
@@ -94,7 +97,7 @@ function violations(graph: ReadonlyMap<string, readonly Import[]>): string[] {
     for (const { target, typeOnly } of imports) {
       if (CLIENT_PACKAGES.has(target)) {
         if (!typeOnly && !CLIENT_VALUE_IMPORTERS.has(module)) {
-          out.push(`${module} imports ${target} as a value: use \`import type\` (only manager/connection create clients)`);
+          out.push(`${module} imports ${target} as a value: use \`import type\` (only manager/create-clients creates clients)`);
         }
         continue;
       }
@@ -149,8 +152,14 @@ describe('architecture', () => {
 
   it('reads every module of src/', () => {
     expect(graph.size).to.be.at.least(15);
-    expect([...graph.keys()]).to.include.members(['index', 'manager', 'service', 'keys', 'runtime']);
-    expect(graph.get('service')?.map((i) => i.target)).to.include.members(['keys', 'runtime', 'codec']);
+    expect([...graph.keys()]).to.include.members([
+      'index',
+      'errors',
+      'manager/cache-manager',
+      'service/cache-service',
+      'core/keys',
+    ]);
+    expect(graph.get('service/cache-service')?.map((i) => i.target)).to.include.members(['core/keys']);
   });
 
   it('every import follows the direction decorators → service → keys/ttl/codec → client', () => {
@@ -196,18 +205,19 @@ describe('architecture', () => {
     it('reports a wrong-way import, a value import of ioredis, an import of decorators and an unknown file', () => {
       const found = violations(
         graphOf({
-          keys: "import { CacheService } from './service.js';",
-          service: "import { Redis } from 'ioredis';",
-          manager: "import { Cached } from './decorators/cached.js';",
-          'decorators/cached': "import { CacheService } from '../service.js';\nimport { cacheManager } from '../manager.js';",
+          'core/keys': "import { CacheService } from '../service/cache-service.js';",
+          'service/cache-service': "import { Redis } from 'ioredis';",
+          'manager/cache-manager': "import { Cached } from '../decorators/cached.js';",
+          'decorators/cached':
+            "import { CacheService } from '../service/cache-service.js';\nimport { cacheManager } from '../manager/cache-manager.js';",
           index: "export { Cached } from './decorators/cached.js';",
           orphan: '',
         }),
       );
       expect(found).to.have.length(4);
-      expect(found[0]).to.match(/^keys .* imports service .*against the import direction/);
-      expect(found[1]).to.match(/^service imports ioredis as a value/);
-      expect(found[2]).to.match(/^manager imports decorators\/cached/);
+      expect(found[0]).to.match(/^core\/keys .* imports service\/cache-service .*against the import direction/);
+      expect(found[1]).to.match(/^service\/cache-service imports ioredis as a value/);
+      expect(found[2]).to.match(/^manager\/cache-manager imports decorators\/cached/);
       expect(found[3]).to.match(/src\/orphan\.ts is in no layer/);
     });
 

@@ -1,3 +1,10 @@
+export type { RedisClient } from './client/command-runner.js';
+export type { CacheEvent, CacheEventHandler, CacheEventName } from './client/events.js';
+export type { CacheCounters, CacheStats } from './client/stats.js';
+export type { KeyOptions } from './core/keys.js';
+export { buildCacheKey, escapeGlob, invalidatePattern, MAX_IDENTIFIER_LENGTH } from './core/keys.js';
+export type { Model, ModelClass } from './core/model.js';
+export { getTtlWithJitter } from './core/ttl.js';
 export type { AsyncMethod, CacheClassDecorator, CacheMethodDecorator } from './decorators/adapter.js';
 export { CacheConfig } from './decorators/cache-config.js';
 export { CacheEvict } from './decorators/cache-evict.js';
@@ -23,15 +30,8 @@ export {
   CacheNotInitializedError,
   CacheSerializationError,
 } from './errors.js';
-export type { CacheEvent, CacheEventHandler, CacheEventName } from './events.js';
-export type { KeyOptions } from './keys.js';
-export { buildCacheKey, escapeGlob, invalidatePattern, MAX_IDENTIFIER_LENGTH } from './keys.js';
-export { CacheManager, cacheManager } from './manager.js';
-export type { CacheManagerOptions, ResolvedManagerOptions } from './manager-options.js';
-export type { Model, ModelClass } from './model.js';
-export type { ResilienceOptions } from './policy.js';
-export type { RedisClient } from './runtime.js';
-export type { CacheId, CacheServiceOptions, GetOrSetOptions, WriteOptions } from './service.js';
-export { CacheService } from './service.js';
-export type { CacheCounters, CacheStats } from './stats.js';
-export { getTtlWithJitter } from './ttl.js';
+export { CacheManager, cacheManager } from './manager/cache-manager.js';
+export type { CacheManagerOptions, ResolvedManagerOptions } from './manager/manager-options.js';
+export type { CacheId, CacheServiceOptions, GetOrSetOptions, WriteOptions } from './service/cache-service.js';
+export { CacheService } from './service/cache-service.js';
+export type { ResilienceOptions } from './service/resilience-options.js';

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { z } from 'zod';
 import { CacheConfig } from '../../src/decorators/cache-config.js';
 import { Cached } from '../../src/decorators/cached.js';
-import { CacheManager } from '../../src/manager.js';
+import { CacheManager } from '../../src/manager/cache-manager.js';
 import { describeOnBackends, managerFor } from '../support/backends.js';
 import { gate, recordEvents, sleep } from '../support/events.js';
 import { flavoured } from '../support/flavour.js';

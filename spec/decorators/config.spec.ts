@@ -5,7 +5,7 @@ import { CachePut } from '../../src/decorators/cache-put.js';
 import { Cached } from '../../src/decorators/cached.js';
 import { getCacheOperations } from '../../src/decorators/registry.js';
 import { CacheConfigError } from '../../src/errors.js';
-import { CacheManager } from '../../src/manager.js';
+import { CacheManager } from '../../src/manager/cache-manager.js';
 import { recordEvents } from '../support/events.js';
 import { flavoured } from '../support/flavour.js';
 

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { executeOperations } from '../../src/decorators/executor.js';
 import type { CacheOperation } from '../../src/decorators/operations.js';
-import type { CacheManager } from '../../src/manager.js';
+import type { CacheManager } from '../../src/manager/cache-manager.js';
 import { BACKENDS, managerFor } from '../support/backends.js';
 import { recordEvents } from '../support/events.js';
 import { flavoured } from '../support/flavour.js';

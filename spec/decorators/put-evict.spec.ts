@@ -3,7 +3,7 @@ import { CacheConfig } from '../../src/decorators/cache-config.js';
 import { CacheEvict } from '../../src/decorators/cache-evict.js';
 import { CachePut } from '../../src/decorators/cache-put.js';
 import { Cached } from '../../src/decorators/cached.js';
-import type { CacheManager } from '../../src/manager.js';
+import type { CacheManager } from '../../src/manager/cache-manager.js';
 import { describeOnBackends, managerFor } from '../support/backends.js';
 import { gate, sleep } from '../support/events.js';
 import { flavoured } from '../support/flavour.js';

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { Cached } from '../../src/decorators/cached.js';
 import { CacheConfigError, CacheFactoryError } from '../../src/errors.js';
-import type { CacheManager } from '../../src/manager.js';
+import type { CacheManager } from '../../src/manager/cache-manager.js';
 import { describeOnBackends, managerFor } from '../support/backends.js';
 import { recordEvents, sleep } from '../support/events.js';
 import { flavoured } from '../support/flavour.js';

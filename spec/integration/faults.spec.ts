@@ -1,8 +1,8 @@
 import { expect } from 'chai';
 import { Redis } from 'ioredis';
+import type { CacheEvent } from '../../src/client/events.js';
 import { CacheConnectionError } from '../../src/errors.js';
-import type { CacheEvent } from '../../src/events.js';
-import { CacheManager } from '../../src/manager.js';
+import { CacheManager } from '../../src/manager/cache-manager.js';
 import { describeOnRedis } from '../support/backends.js';
 import { sleep } from '../support/events.js';
 import { freePort, RedisProcess, waitUntil } from '../support/redis-process.js';

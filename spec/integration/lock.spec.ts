@@ -2,7 +2,7 @@ import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
-import type { CacheManager } from '../../src/manager.js';
+import type { CacheManager } from '../../src/manager/cache-manager.js';
 import { cleanPrefix, describeOnRedis, managerFor, REDIS_URL, uniquePrefix } from '../support/backends.js';
 import { recordEvents, sleep } from '../support/events.js';
 

@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inspect } from 'node:util';
 import { expect } from 'chai';
-import type { CacheEvent } from '../../src/events.js';
-import { CacheManager } from '../../src/manager.js';
+import type { CacheEvent } from '../../src/client/events.js';
+import { CacheManager } from '../../src/manager/cache-manager.js';
 import { describeOnRedis } from '../support/backends.js';
 import { freePort, waitUntil } from '../support/redis-process.js';
 

@@ -1,5 +1,5 @@
-import type { CacheEvent, CacheEventName } from '../../src/events.js';
-import type { CacheManager } from '../../src/manager.js';
+import type { CacheEvent, CacheEventName } from '../../src/client/events.js';
+import type { CacheManager } from '../../src/manager/cache-manager.js';
 
 /** Collect the events a manager emits, by name, until `stop()`. */
 export function recordEvents(

@@ -1,4 +1,4 @@
-import type { CacheManager } from '../../src/manager.js';
+import type { CacheManager } from '../../src/manager/cache-manager.js';
 import { cleanPrefix } from './backends.js';
 
 /** A namespace no other test (or run) uses; decorators write under the default prefix `cache`. */

@@ -1,4 +1,4 @@
-import { NO_POLICY, overridesPolicy, resolvePolicy } from '../policy.js';
+import { NO_POLICY, overridesPolicy, resolvePolicy } from '../service/resilience-options.js';
 import { type CacheMethodDecorator, methodDecorator } from './adapter.js';
 import { storeFields } from './operations.js';
 import { type CachedOptions, checkOptions } from './options.js';

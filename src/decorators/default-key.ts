@@ -1,4 +1,4 @@
-import { canonicalize, hashText } from '../canonical.js';
+import { canonicalize, hashText } from '../core/canonical.js';
 import { CacheKeyError } from '../errors.js';
 
 /** Primitive arguments longer than this (encoded) are hashed, so default keys stay short. */

@@ -1,7 +1,7 @@
+import { runtimeOf } from '../client/command-runner.js';
 import { CacheNotInitializedError } from '../errors.js';
-import { type CacheManager, cacheManager } from '../manager.js';
-import { runtimeOf } from '../runtime.js';
-import type { CacheId, CacheService, GetOrSetOptions } from '../service.js';
+import { type CacheManager, cacheManager } from '../manager/cache-manager.js';
+import type { CacheId, CacheService, GetOrSetOptions } from '../service/cache-service.js';
 import { defaultKey } from './default-key.js';
 import type { CachedOperation, CacheOperation, ClassScope, EvictOperation, PutOperation } from './operations.js';
 import { serviceFor } from './services.js';

@@ -1,7 +1,7 @@
-import type { CacheManager } from '../manager.js';
-import type { Model } from '../model.js';
-import type { ResilienceOptions } from '../policy.js';
-import type { CacheId } from '../service.js';
+import type { Model } from '../core/model.js';
+import type { CacheManager } from '../manager/cache-manager.js';
+import type { CacheId } from '../service/cache-service.js';
+import type { ResilienceOptions } from '../service/resilience-options.js';
 
 type KeyFn = (...args: never) => CacheId;
 type Predicate = (...args: never) => boolean;

@@ -1,10 +1,10 @@
 import { z } from 'zod';
-import { CacheManager } from '../manager.js';
-import type { Model } from '../model.js';
-import { type ResilienceOptions, resilienceShape } from '../policy.js';
-import type { CacheId } from '../service.js';
-import { ttlSchema } from '../service-options.js';
-import { configError } from '../validation.js';
+import { configError } from '../core/config-error.js';
+import type { Model } from '../core/model.js';
+import { CacheManager } from '../manager/cache-manager.js';
+import type { CacheId } from '../service/cache-service.js';
+import { type ResilienceOptions, resilienceShape } from '../service/resilience-options.js';
+import { ttlSchema } from '../service/service-options.js';
 
 /** Options every decorator accepts. `A` are the decorated method's parameters. */
 export interface CommonOptions<A extends unknown[]> {

@@ -1,7 +1,7 @@
-import type { CacheManager } from '../manager.js';
-import type { Model } from '../model.js';
-import type { ResilienceOptions } from '../policy.js';
-import type { CacheService } from '../service.js';
+import type { Model } from '../core/model.js';
+import type { CacheManager } from '../manager/cache-manager.js';
+import type { CacheService } from '../service/cache-service.js';
+import type { ResilienceOptions } from '../service/resilience-options.js';
 
 type Service = CacheService<unknown>;
 /** Services by namespace, then model, then resilience options (one object per `@Cached`). */

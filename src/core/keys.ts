@@ -1,0 +1,100 @@
+import { CacheKeyError } from '../errors.js';
+import { canonicalize, hashText } from './canonical.js';
+
+/** Where a key lives: `<prefix>:<version>:<namespace>:…`. */
+export interface KeyOptions {
+  /** Parameters that select a variant of the entry; hashed independent of key order. */
+  params?: object | undefined;
+  /** @default 'cache' */
+  prefix?: string | undefined;
+  /** @default 'v1' */
+  version?: string | undefined;
+}
+
+/** An identifier part longer than this is replaced by its hash, so a key stays under 1 KB. */
+export const MAX_IDENTIFIER_LENGTH = 256;
+export const DEFAULT_PREFIX = 'cache';
+export const DEFAULT_VERSION = 'v1';
+
+/**
+ * The full Redis key for one entry.
+ * @example buildCacheKey('users', 123) // 'cache:v1:users:123'
+ * @example buildCacheKey('users', 123, { params: { lang: 'en' } }) // 'cache:v1:users:123:<hash>'
+ */
+export function buildCacheKey(namespace: string, identifier: string | number, options: KeyOptions = {}): string {
+  return keyBase(namespace, options) + identifierPart(identifier, options.params);
+}
+
+/**
+ * A SCAN pattern matching entries of one namespace. The fixed parts are glob-escaped, so a
+ * namespace holding `*` or `[` never matches another namespace; `pattern` itself is a glob.
+ * @example invalidatePattern('users') // 'cache:v1:users:*'
+ */
+export function invalidatePattern(namespace: string, pattern = '*', options: Omit<KeyOptions, 'params'> = {}): string {
+  return escapeGlob(keyBase(namespace, options)) + pattern;
+}
+
+/** `<prefix>:<version>:<namespace>:` after checking each part; computed once per service. */
+export function keyBase(namespace: string, options: Omit<KeyOptions, 'params'> = {}): string {
+  const prefix = checkSegment('prefix', options.prefix ?? DEFAULT_PREFIX);
+  const version = checkSegment('version', options.version ?? DEFAULT_VERSION);
+  return `${prefix}:${version}:${checkSegment('namespace', namespace)}:`;
+}
+
+/** Where ts-rc keeps its own keys for a namespace, outside every namespace's SCAN pattern. */
+export interface KeyLayout {
+  /** `<prefix>:<version>:<namespace>:`, the entries. */
+  base: string;
+  /** Per-entry eviction fences: `<prefix>~:f:<version>:<namespace>:<id>`. */
+  fenceBase: string;
+  /** The namespace's eviction fence. */
+  namespaceFence: string;
+  /** Per-entry distributed locks: `<prefix>~:l:<version>:<namespace>:<id>`. */
+  lockBase: string;
+}
+
+export function keyLayout(namespace: string, options: Omit<KeyOptions, 'params'> = {}): KeyLayout {
+  const base = keyBase(namespace, options);
+  const [prefix, version] = base.split(':', 2) as [string, string];
+  return {
+    base,
+    fenceBase: `${prefix}~:f:${version}:${namespace}:`,
+    namespaceFence: `${prefix}~:f:${version}:${namespace}`,
+    lockBase: `${prefix}~:l:${version}:${namespace}:`,
+  };
+}
+
+/** The identifier (hashed when long) plus, when params are given and not empty, their hash. */
+export function identifierPart(identifier: string | number, params?: object): string {
+  let id: string;
+  if (typeof identifier === 'string') id = identifier;
+  else if (typeof identifier === 'number' && Number.isFinite(identifier)) id = String(identifier);
+  else
+    throw new CacheKeyError(
+      `identifier must be a string or a finite number, got ${typeof identifier === 'number' ? identifier : typeof identifier}`,
+    );
+  if (id.length > MAX_IDENTIFIER_LENGTH) id = `~h~${hashText(id)}`;
+  if (params === undefined) return id;
+  const canonical = canonicalize(params);
+  return canonical === '{}' ? id : `${id}:${hashText(canonical)}`;
+}
+
+/** Escape Redis glob metacharacters (`* ? [ ] \`) so the text matches only itself. */
+export function escapeGlob(text: string): string {
+  return text.replace(/[*?[\]\\]/g, '\\$&');
+}
+
+function checkSegment(name: string, value: unknown): string {
+  if (typeof value !== 'string' || value.length === 0) {
+    throw new CacheKeyError(`${name} must be a non-empty string, got ${JSON.stringify(value)}`);
+  }
+  if (value.includes(':')) {
+    throw new CacheKeyError(`${name} must not contain ':' (it separates key parts), got ${JSON.stringify(value)}`);
+  }
+  if (name === 'prefix' && value.endsWith('~')) {
+    throw new CacheKeyError(
+      `prefix must not end with '~' (reserved for ts-rc's fence and lock keys), got ${JSON.stringify(value)}`,
+    );
+  }
+  return value;
+}

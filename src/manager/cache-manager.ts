@@ -1,0 +1,161 @@
+import type { ChainableCommander } from 'ioredis';
+import { CacheRuntime, type HasRuntime, type RedisClient, RUNTIME, withTimeout } from '../client/command-runner.js';
+import type { CacheEventHandler, CacheEventName } from '../client/events.js';
+import type { CacheStats } from '../client/stats.js';
+import { redactText } from '../core/redact.js';
+import { CacheError, CacheNotInitializedError } from '../errors.js';
+import { CacheService, type CacheServiceOptions } from '../service/cache-service.js';
+import { createClients, urlSecrets } from './create-clients.js';
+import {
+  type CacheManagerOptions,
+  type InjectedClientOptions,
+  type ResolvedManagerOptions,
+  resolveInjectedOptions,
+  resolveManagerOptions,
+} from './manager-options.js';
+
+type State =
+  | { kind: 'idle' }
+  | {
+      kind: 'ready';
+      client: RedisClient;
+      owned: readonly RedisClient[];
+      options?: ResolvedManagerOptions;
+      health?: NodeJS.Timeout;
+    };
+
+/**
+ * Owns the Redis connection(s), the health check, events and stats. Use the default
+ * `cacheManager`, or create one per Redis.
+ * @example cacheManager.init({ redisUrl: 'redis://localhost:6379/0' })
+ */
+export class CacheManager implements HasRuntime {
+  readonly [RUNTIME] = new CacheRuntime();
+  #state: State = { kind: 'idle' };
+
+  /** Validate options and connect in the background. Never throws because Redis is unreachable. */
+  init(options: CacheManagerOptions): this {
+    if (this.#state.kind !== 'idle')
+      throw new CacheError(
+        'E_CACHE_ALREADY_INITIALIZED',
+        'cacheManager is already initialised: call close() before init() again',
+      );
+    const resolved = resolveManagerOptions(options);
+    const clients = createClients(resolved);
+    const secrets = urlSecrets(resolved.redisUrl);
+    for (const client of clients) client.on('error', () => {}); // reported through run() and the health check
+    this[RUNTIME].attach(clients, { breaker: resolved.circuitBreaker, commandTimeout: resolved.commandTimeout, secrets });
+    const health = setInterval(() => void this.ping(), resolved.healthCheckInterval * 1000);
+    health.unref();
+    this.#state = { kind: 'ready', client: clients[0]!, owned: clients, options: resolved, health };
+    return this;
+  }
+
+  /**
+   * Use a client you made (ioredis, ioredis-mock). `close()` will not quit it. Commands are
+   * bounded by `commandTimeout` (ms, default 5000) unless the client has its own.
+   */
+  useClient(client: RedisClient, options?: InjectedClientOptions): this {
+    if (this.#state.kind !== 'idle')
+      throw new CacheError('E_CACHE_ALREADY_INITIALIZED', 'cacheManager already has a client: call close() before useClient()');
+    const { commandTimeout, circuitBreaker } = resolveInjectedOptions(options);
+    this[RUNTIME].attach([client], { breaker: circuitBreaker, commandTimeout, secrets: [] });
+    this.#state = { kind: 'ready', client, owned: [] };
+    return this;
+  }
+
+  /** The ioredis client, for anything custom. @throws CacheNotInitializedError before init() */
+  get client(): RedisClient {
+    if (this.#state.kind === 'idle') throw new CacheNotInitializedError();
+    return this.#state.client;
+  }
+
+  /** The resolved options with defaults applied (password in `redisUrl` masked); undefined before init() or with useClient(). */
+  get options(): Readonly<ResolvedManagerOptions> | undefined {
+    const options = this.#state.kind === 'ready' ? this.#state.options : undefined;
+    return options && { ...options, redisUrl: redactText(options.redisUrl) };
+  }
+
+  /** Initialised, connected, and the circuit breaker is not open. The embedded backend is always ready. */
+  get isAvailable(): boolean {
+    if (this.#state.kind === 'idle') return false;
+    const status = (this.#state.client as { status?: string }).status;
+    return (status === undefined || status === 'ready') && this[RUNTIME].breaker.state !== 'open';
+  }
+
+  /** PING Redis within the command timeout. Never throws; a success closes an open breaker. */
+  async ping(): Promise<boolean> {
+    if (this.#state.kind === 'idle') return false;
+    const runtime = this[RUNTIME];
+    try {
+      const answer = await withTimeout(this.#state.client.ping(), runtime.settings.commandTimeout, 'PING');
+      if (runtime.breaker.success()) runtime.emit('recovered', { durationMs: 0 });
+      return answer === 'PONG';
+    } catch {
+      return false;
+    }
+  }
+
+  /** A MULTI (transaction, default) or plain pipeline on the client. */
+  pipeline(transaction = true): ChainableCommander {
+    return transaction ? this.client.multi() : this.client.pipeline();
+  }
+
+  /** A `CacheService` bound to this manager. */
+  service<T>(namespace: string, options?: CacheServiceOptions<T>): CacheService<T> {
+    return new CacheService<T>(this, namespace, options);
+  }
+
+  on(event: CacheEventName, handler: CacheEventHandler): this {
+    this[RUNTIME].events.on(event, handler);
+    return this;
+  }
+
+  off(event: CacheEventName, handler: CacheEventHandler): this {
+    this[RUNTIME].events.off(event, handler);
+    return this;
+  }
+
+  once(event: CacheEventName, handler: CacheEventHandler): this {
+    this[RUNTIME].events.once(event, handler);
+    return this;
+  }
+
+  /** Counters since start (or the last `resetStats()`), in total and per namespace. */
+  stats(): CacheStats {
+    return this[RUNTIME].stats.snapshot();
+  }
+
+  resetStats(): void {
+    this[RUNTIME].stats.reset();
+  }
+
+  /** Stop the health check and quit the clients this manager created. Safe to call twice. */
+  async close(): Promise<void> {
+    const state = this.#state;
+    if (state.kind === 'idle') return;
+    this.#state = { kind: 'idle' };
+    clearInterval(state.health);
+    this[RUNTIME].detach();
+    await Promise.all(state.owned.map(quitQuietly));
+  }
+}
+
+/** QUIT, then wait (briefly) for the socket to close, so `close()` resolves with the connection gone. */
+async function quitQuietly(client: RedisClient): Promise<void> {
+  const status = (client as { status?: string }).status;
+  if (status !== 'ready') return void client.disconnect();
+  const ended = new Promise<void>((resolve) => {
+    client.once('end', resolve);
+    setTimeout(resolve, 1000).unref();
+  });
+  try {
+    await client.quit();
+  } catch {
+    client.disconnect();
+  }
+  await ended;
+}
+
+/** The default manager. */
+export const cacheManager = new CacheManager();

@@ -1,0 +1,121 @@
+import type { ConnectionOptions } from 'node:tls';
+import { z } from 'zod';
+import { configError, definedOnly } from '../core/config-error.js';
+
+/** Options of `cacheManager.init()`. Only `redisUrl` is required. */
+export interface CacheManagerOptions {
+  /** `redis://[user:pass@]host:port/db`, `rediss://…` (TLS) or `memory://` (embedded, in-process). */
+  redisUrl: string;
+  /** Connections in the pool; commands are spread round-robin. See the README for the numbers. @default 1 */
+  maxConnections?: number;
+  /** ms without an answer before a command's socket is considered dead. @default 5000 */
+  socketTimeout?: number;
+  /** ms to establish a connection. @default 2000 */
+  socketConnectTimeout?: number;
+  /** ms a single command may take before it fails (and the cache is bypassed). @default socketTimeout */
+  commandTimeout?: number;
+  /** Seconds between health-check pings. @default 30 */
+  healthCheckInterval?: number;
+  /** Reconnect backoff: first delay, ms, doubled per attempt. @default 50 */
+  retryBaseDelay?: number;
+  /** Reconnect backoff cap, ms. @default 2000 */
+  retryMaxDelay?: number;
+  /** Circuit breaker: open after `failureThreshold` consecutive failures for `cooldown` ms. `false` turns it off. @default { failureThreshold: 5, cooldown: 5000 } */
+  circuitBreaker?: { failureThreshold?: number | undefined; cooldown?: number | undefined } | false | undefined;
+  /** ioredis auto-pipelining: commands issued in one tick share one write. @default true */
+  autoPipelining?: boolean;
+  /** TLS options for `rediss://` (CA, client certificate, `servername`…). */
+  tls?: ConnectionOptions;
+}
+
+/** Options after validation, with every default applied. */
+export interface ResolvedManagerOptions {
+  redisUrl: string;
+  maxConnections: number;
+  socketTimeout: number;
+  socketConnectTimeout: number;
+  commandTimeout: number;
+  healthCheckInterval: number;
+  retryBaseDelay: number;
+  retryMaxDelay: number;
+  circuitBreaker: { failureThreshold: number; cooldown: number } | false;
+  autoPipelining: boolean;
+  tls: ConnectionOptions | undefined;
+}
+
+export const MANAGER_DEFAULTS = {
+  maxConnections: 1,
+  socketTimeout: 5000,
+  socketConnectTimeout: 2000,
+  healthCheckInterval: 30,
+  retryBaseDelay: 50,
+  retryMaxDelay: 2000,
+  circuitBreaker: { failureThreshold: 5, cooldown: 5000 },
+  autoPipelining: true,
+} as const;
+
+const ms = (what: string) =>
+  z
+    .number({ error: `expected ${what} in milliseconds (a number)` })
+    .int()
+    .positive();
+const schema = z.strictObject({
+  redisUrl: z
+    .string({ error: 'required: a redis://, rediss:// or memory:// URL' })
+    .refine((url) => /^(rediss?|memory):\/\//.test(url), 'expected a URL starting with redis://, rediss:// or memory://'),
+  maxConnections: z.number().int().min(1).max(1000).optional(),
+  socketTimeout: ms('a timeout').optional(),
+  socketConnectTimeout: ms('a timeout').optional(),
+  commandTimeout: ms('a timeout').optional(),
+  healthCheckInterval: z.number({ error: 'expected seconds (a number)' }).positive().optional(),
+  retryBaseDelay: ms('a delay').optional(),
+  retryMaxDelay: ms('a delay').optional(),
+  circuitBreaker: z
+    .union([
+      z.literal(false),
+      z.strictObject({ failureThreshold: z.number().int().min(1).optional(), cooldown: ms('a cool-down').optional() }),
+    ])
+    .optional(),
+  autoPipelining: z.boolean().optional(),
+  tls: z.looseObject({}).optional(),
+});
+
+/** Validate once at the edge and apply defaults; throws a `CacheConfigError` naming each bad field. */
+export function resolveManagerOptions(input: unknown): ResolvedManagerOptions {
+  const parsed = schema.safeParse(input);
+  if (!parsed.success) throw configError('cacheManager options', parsed.error);
+  const o = parsed.data;
+  const socketTimeout = o.socketTimeout ?? MANAGER_DEFAULTS.socketTimeout;
+  return {
+    redisUrl: o.redisUrl,
+    maxConnections: o.maxConnections ?? MANAGER_DEFAULTS.maxConnections,
+    socketTimeout,
+    socketConnectTimeout: o.socketConnectTimeout ?? MANAGER_DEFAULTS.socketConnectTimeout,
+    commandTimeout: o.commandTimeout ?? socketTimeout,
+    healthCheckInterval: o.healthCheckInterval ?? MANAGER_DEFAULTS.healthCheckInterval,
+    retryBaseDelay: o.retryBaseDelay ?? MANAGER_DEFAULTS.retryBaseDelay,
+    retryMaxDelay: o.retryMaxDelay ?? MANAGER_DEFAULTS.retryMaxDelay,
+    circuitBreaker: resolveBreaker(o.circuitBreaker),
+    autoPipelining: o.autoPipelining ?? MANAGER_DEFAULTS.autoPipelining,
+    tls: o.tls as ConnectionOptions | undefined,
+  };
+}
+
+/** Options of `useClient()`: how ts-rc guards a client it did not create. */
+export type InjectedClientOptions = Pick<CacheManagerOptions, 'commandTimeout' | 'circuitBreaker'>;
+
+const injectedSchema = schema.pick({ commandTimeout: true, circuitBreaker: true });
+
+/** `commandTimeout` defaults to the default `socketTimeout`, as for clients the manager creates. */
+export function resolveInjectedOptions(input: unknown): Pick<ResolvedManagerOptions, 'commandTimeout' | 'circuitBreaker'> {
+  const parsed = injectedSchema.safeParse(input ?? {});
+  if (!parsed.success) throw configError('useClient options', parsed.error);
+  return {
+    commandTimeout: parsed.data.commandTimeout ?? MANAGER_DEFAULTS.socketTimeout,
+    circuitBreaker: resolveBreaker(parsed.data.circuitBreaker),
+  };
+}
+
+function resolveBreaker(input: CacheManagerOptions['circuitBreaker']): ResolvedManagerOptions['circuitBreaker'] {
+  return input === false ? false : { ...MANAGER_DEFAULTS.circuitBreaker, ...definedOnly(input ?? {}) };
+}

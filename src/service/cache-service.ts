@@ -1,0 +1,131 @@
+import { FAILED, type Failed, type HasRuntime, type RedisClient, runtimeOf } from '../client/command-runner.js';
+import { createCodec, type Envelope } from '../core/codec.js';
+import { escapeGlob, identifierPart, keyLayout } from '../core/keys.js';
+import { ttlToMs } from '../core/ttl.js';
+import { EntryStore } from '../store/namespace-store.js';
+import { getOrLoad, isFresh, writeMeta } from './cache-aside-load.js';
+import { type LoadPolicy, overridesPolicy, type ResilienceOptions, resolvePolicy } from './resilience-options.js';
+import { type CacheServiceOptions, checkTtl, type ResolvedServiceOptions, resolveServiceOptions } from './service-options.js';
+
+export type { CacheServiceOptions } from './service-options.js';
+
+/** An entry's identifier: a string or a finite number. */
+export type CacheId = string | number;
+
+/** Per-call options of writes. */
+export interface WriteOptions {
+  /** Seconds; the service's `defaultTtl` when omitted. Jittered unless `useJitter: false`. */
+  ttl?: number | undefined;
+  /** Parameters selecting a variant of the entry, hashed into the key independent of key order. */
+  params?: object | undefined;
+}
+
+/** Per-call options of `getOrSet`: a TTL, params, and any resilience option overriding the service's. */
+export interface GetOrSetOptions<T> extends WriteOptions, ResilienceOptions {
+  /** Decides whether a loaded value is stored (e.g. skip `null`). @default always */
+  shouldCache?: ((value: T) => boolean) | undefined;
+}
+
+/**
+ * Typed, namespaced cache over one Redis: keys `<prefix>:<version>:<namespace>:<id>[:<params hash>]`.
+ * Never throws because of Redis: a failure is reported through the manager's `'error'` event and
+ * the call answers as a miss (`get` → null, `set`/`delete`/`exists` → false, counts → 0).
+ * @example const users = cacheManager.service<User>('users', { model: User, defaultTtl: 600 });
+ */
+export class CacheService<T> {
+  readonly namespace: string;
+  readonly #options: ResolvedServiceOptions<T>;
+  readonly #policy: LoadPolicy;
+  readonly #store: EntryStore<T>;
+
+  /** @param redis an ioredis-compatible client or a `CacheManager` (events and stats need a manager) */
+  constructor(redis: RedisClient | HasRuntime, namespace: string, options?: CacheServiceOptions<T>) {
+    this.#options = resolveServiceOptions(options);
+    this.#policy = this.#options.policy;
+    const runtime = runtimeOf(redis);
+    const codec = createCodec(this.#options.model, this.#options.maxValueBytes);
+    const keys = keyLayout(namespace, this.#options);
+    const { jitterPercent } = this.#options;
+    this.#store = new EntryStore(runtime, namespace, keys, codec, runtime.stats.forNamespace(namespace), jitterPercent);
+    this.namespace = namespace;
+  }
+
+  /** The full Redis key for an entry. */
+  key(id: CacheId, params?: object): string {
+    return this.#store.keys.base + identifierPart(id, params);
+  }
+
+  /** The cached value, or null on a miss (also when Redis is down or the entry is invalid). */
+  async get(id: CacheId, params?: object): Promise<T | null> {
+    const key = this.key(id, params);
+    const start = performance.now();
+    const pending = this.#store.fetch(key, id); // EntryStore.read, inlined: one await per hit
+    let entry: Envelope<T> | undefined | Failed = FAILED;
+    if (pending !== FAILED) {
+      try {
+        entry = this.#store.received(await pending, key, id);
+      } catch (error) {
+        entry = this.#store.failedRead(error, key, id);
+      }
+    }
+    // An entry past its TTL is only kept for grace: `get` treats it as gone.
+    if (entry === undefined || entry === FAILED || (entry.e !== undefined && !isFresh(entry, Date.now()))) {
+      this.#store.lookedUp('miss', key, id, start);
+      return null;
+    }
+    this.#store.lookedUp('hit', key, id, start);
+    return entry.v;
+  }
+
+  /** Store a value. @returns false when it was not stored (Redis down, value not serialisable). */
+  async set(id: CacheId, value: T, ttlOrOptions?: number | WriteOptions): Promise<boolean> {
+    const options = typeof ttlOrOptions === 'number' ? { ttl: ttlOrOptions } : (ttlOrOptions ?? {});
+    const key = this.key(id, options.params);
+    return this.#store.write(key, id, value, this.#ttlMs(options.ttl), writeMeta(this.#policy));
+  }
+
+  /** Remove an entry. @returns true if one was removed; false if none, or Redis is down. */
+  delete(id: CacheId, params?: object): Promise<boolean> {
+    return this.#store.evict(this.key(id, params), id);
+  }
+
+  /** Whether an entry exists (false while Redis is down). */
+  async exists(id: CacheId, params?: object): Promise<boolean> {
+    const key = this.key(id, params);
+    return (await this.#store.runtime.run('EXISTS', this.#store.scope(key, id), (c) => c.exists(key))) === 1;
+  }
+
+  /** Seconds left: -2 when missing (also while Redis is down), -1 when the entry has no expiry. */
+  async getTtl(id: CacheId, params?: object): Promise<number> {
+    const key = this.key(id, params);
+    const ms = await this.#store.runtime.run('PTTL', this.#store.scope(key, id), (c) => c.pttl(key));
+    if (ms === FAILED) return -2;
+    if (ms < 0) return ms;
+    const left = ms - this.#policy.graceMs; // the grace period is not the entry's life
+    return left > 0 ? Math.ceil(left / 1000) : -2;
+  }
+
+  /**
+   * Cache-aside: the cached value, or the factory's, stored for next time. Concurrent calls for
+   * one key in this process share one factory call. The factory's errors reach the caller and
+   * are never cached; a value loaded before an eviction of its key or namespace is not stored.
+   */
+  getOrSet(id: CacheId, factory: () => T | Promise<T>, options?: GetOrSetOptions<T>): Promise<T> {
+    const key = this.key(id, options?.params);
+    const policy = options && overridesPolicy(options) ? resolvePolicy(this.#policy, options) : this.#policy;
+    const ttl = options?.ttl === undefined ? this.#options.defaultTtl : checkTtl(options.ttl);
+    return getOrLoad(this.#store, key, id, factory, ttl, policy, options?.shouldCache);
+  }
+
+  /**
+   * Remove the entries of this namespace whose identifier matches a Redis glob (SCAN + UNLINK,
+   * never KEYS). @returns how many keys were removed (0 while Redis is down)
+   */
+  invalidatePattern(pattern = '*'): Promise<number> {
+    return this.#store.evictMatching(escapeGlob(this.#store.keys.base) + pattern);
+  }
+
+  #ttlMs(ttl: number | undefined): number {
+    return ttlToMs(ttl === undefined ? this.#options.defaultTtl : checkTtl(ttl), this.#store.jitterPercent);
+  }
+}

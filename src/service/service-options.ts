@@ -1,0 +1,83 @@
+import { z } from 'zod';
+import { configError, definedOnly } from '../core/config-error.js';
+import { type Model, type ModelAdapter, modelAdapter } from '../core/model.js';
+import { type LoadPolicy, NO_POLICY, type ResilienceOptions, resilienceShape, resolvePolicy } from './resilience-options.js';
+
+/** Options of a `CacheService`; all optional. */
+export interface CacheServiceOptions<T> extends ResilienceOptions {
+  /** A zod schema (checked on write and read) or a class (revived by class-transformer). */
+  model?: Model<T> | undefined;
+  /** Seconds an entry lives when a call gives no TTL. @default 300 */
+  defaultTtl?: number | undefined;
+  /** Spread every TTL written by ±`jitterPercent`, so bulk writes don't expire together. @default true */
+  useJitter?: boolean | undefined;
+  /** The spread, as a fraction: 0.1 means ±10%. @default 0.1 */
+  jitterPercent?: number | undefined;
+  /** First key segment. @default 'cache' */
+  prefix?: string | undefined;
+  /** Second key segment; change it to drop every entry written by older code. @default 'v1' */
+  version?: string | undefined;
+  /** Encoded values above this many bytes are not cached (reported as an error). @default 1048576 */
+  maxValueBytes?: number | undefined;
+}
+
+export interface ResolvedServiceOptions<T> {
+  model: ModelAdapter<T> | undefined;
+  defaultTtl: number;
+  jitterPercent: number;
+  prefix: string;
+  version: string;
+  maxValueBytes: number;
+  policy: LoadPolicy;
+}
+
+export const SERVICE_DEFAULTS = {
+  defaultTtl: 300,
+  useJitter: true,
+  jitterPercent: 0.1,
+  prefix: 'cache',
+  version: 'v1',
+  maxValueBytes: 1024 * 1024,
+} as const;
+
+/** A TTL in seconds: positive and finite; fractions allowed (stored with millisecond precision). */
+export const ttlSchema = z.number({ error: 'expected a TTL in seconds (a number)' }).positive().finite();
+
+/** A per-call TTL, checked: a bad one is a programmer error and throws a `CacheConfigError`. */
+export function checkTtl(ttl: unknown): number {
+  if (typeof ttl === 'number' && ttl > 0 && ttl < Number.POSITIVE_INFINITY) return ttl; // the per-call hot path
+  const parsed = ttlSchema.safeParse(ttl);
+  if (!parsed.success) throw configError('ttl', parsed.error);
+  return parsed.data;
+}
+
+const schema = z.strictObject({
+  model: z
+    .custom<object>(
+      (m) => typeof m === 'function' || (typeof m === 'object' && m !== null && 'safeParse' in m),
+      'expected a zod schema or a class',
+    )
+    .optional(),
+  defaultTtl: ttlSchema.optional(),
+  useJitter: z.boolean().optional(),
+  jitterPercent: z.number().min(0).max(1, 'expected a fraction between 0 and 1 (0.1 = ±10%)').optional(),
+  prefix: z.string().optional(),
+  version: z.string().optional(),
+  maxValueBytes: z.number().int().positive().optional(),
+  ...resilienceShape,
+});
+
+export function resolveServiceOptions<T>(input: CacheServiceOptions<T> | undefined): ResolvedServiceOptions<T> {
+  const parsed = schema.safeParse(input ?? {});
+  if (!parsed.success) throw configError('CacheService options', parsed.error);
+  const o = { ...SERVICE_DEFAULTS, ...definedOnly(parsed.data) };
+  return {
+    model: modelAdapter(input?.model),
+    defaultTtl: o.defaultTtl,
+    jitterPercent: o.useJitter ? o.jitterPercent : 0,
+    prefix: o.prefix,
+    version: o.version,
+    maxValueBytes: o.maxValueBytes,
+    policy: resolvePolicy(NO_POLICY, input ?? {}, 'CacheService options'),
+  };
+}
