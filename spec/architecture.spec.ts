@@ -33,6 +33,13 @@ const LAYERS: readonly { layer: string; modules: readonly string[] }[] = [
  * - Only manager/create-clients may import ioredis / ioredis-mock as a value; everyone else `import type`.
  */
 const DECORATOR_IMPORTERS = new Set(['index']);
+/**
+ * Type-only imports allowed against the direction, each for a reason the public API gives:
+ * - `new CacheService(redis, …)` takes a client or a CacheManager (DESIGN.md), so its signature
+ *   names the manager's type; at run time the service finds the manager's runner through
+ *   `runnerOf` (client/), never through the manager.
+ */
+const UPWARD_TYPE_IMPORTS = new Set(['service/cache-service → manager/cache-manager']);
 const CLIENT_PACKAGES = new Set(['ioredis', 'ioredis-mock']);
 const CLIENT_VALUE_IMPORTERS = new Set(['manager/create-clients']);
 
@@ -107,6 +114,7 @@ function violations(graph: ReadonlyMap<string, readonly Import[]>): string[] {
         continue;
       }
       const to = layerOf(target);
+      if (typeOnly && UPWARD_TYPE_IMPORTS.has(`${module} → ${target}`)) continue;
       if (to !== undefined && to < from) {
         out.push(`${module} (${LAYERS[from]!.layer}) imports ${target} (${LAYERS[to]!.layer}): against the import direction`);
       }

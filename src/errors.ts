@@ -4,15 +4,26 @@
  * (de)serialisation failures are reported through the manager's `'error'` event instead.
  */
 export class CacheError extends Error {
-  /** Stable machine-readable code, e.g. `E_CACHE_CONFIG`. */
-  readonly code: string;
+  /** Stable machine-readable code, one per error class. */
+  readonly code: CacheErrorCode;
 
-  constructor(code: string, message: string, options?: { cause?: unknown }) {
+  constructor(code: CacheErrorCode, message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = new.target.name;
     this.code = code;
   }
 }
+
+/** The stable `code` of every `CacheError`, one per class. */
+export type CacheErrorCode =
+  | 'E_CACHE_CONFIG'
+  | 'E_CACHE_NOT_INITIALIZED'
+  | 'E_CACHE_ALREADY_INITIALIZED'
+  | 'E_CACHE_KEY'
+  | 'E_CACHE_CONNECTION'
+  | 'E_CACHE_SERIALIZATION'
+  | 'E_CACHE_DECODE'
+  | 'E_CACHE_FACTORY';
 
 /** Options failed validation; the message names every offending field. */
 export class CacheConfigError extends CacheError {
@@ -30,6 +41,13 @@ export class CacheConfigError extends CacheError {
 export class CacheNotInitializedError extends CacheError {
   constructor(what = 'cacheManager') {
     super('E_CACHE_NOT_INITIALIZED', `${what} is not initialised: call init({ redisUrl }) or useClient(client) first`);
+  }
+}
+
+/** `init()` or `useClient()` on a manager that already has a client: `close()` it first. */
+export class CacheAlreadyInitializedError extends CacheError {
+  constructor(what: string) {
+    super('E_CACHE_ALREADY_INITIALIZED', `cacheManager ${what}: call close() first`);
   }
 }
 

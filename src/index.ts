@@ -1,9 +1,10 @@
-export type { RedisClient } from './client/command-runner.js';
 export type { CacheEvent, CacheEventHandler, CacheEventName } from './client/events.js';
+export type { RedisClient } from './client/redis-client.js';
 export type { CacheCounters, CacheStats } from './client/stats.js';
 export type { KeyOptions } from './core/keys.js';
 export { buildCacheKey, escapeGlob, invalidatePattern, MAX_IDENTIFIER_LENGTH } from './core/keys.js';
 export type { Model, ModelClass } from './core/model.js';
+export type { Random } from './core/ttl.js';
 export { getTtlWithJitter } from './core/ttl.js';
 export type { AsyncMethod, CacheClassDecorator, CacheMethodDecorator } from './decorators/adapter.js';
 export { CacheConfig } from './decorators/cache-config.js';
@@ -20,7 +21,9 @@ export type {
 } from './decorators/options.js';
 export type { CacheOperationInfo } from './decorators/registry.js';
 export { getCacheOperations } from './decorators/registry.js';
+export type { CacheErrorCode } from './errors.js';
 export {
+  CacheAlreadyInitializedError,
   CacheConfigError,
   CacheConnectionError,
   CacheDecodeError,
@@ -31,7 +34,7 @@ export {
   CacheSerializationError,
 } from './errors.js';
 export { CacheManager, cacheManager } from './manager/cache-manager.js';
-export type { CacheManagerOptions, ResolvedManagerOptions } from './manager/manager-options.js';
+export type { CacheManagerOptions, InjectedClientOptions, ResolvedManagerOptions } from './manager/manager-options.js';
 export type { CacheId, CacheServiceOptions, GetOrSetOptions, WriteOptions } from './service/cache-service.js';
 export { CacheService } from './service/cache-service.js';
 export type { ResilienceOptions } from './service/resilience-options.js';

@@ -4,7 +4,7 @@ import { CircuitBreaker } from '../../src/client/circuit-breaker.js';
 describe('circuit-breaker', () => {
   let now: number;
   const clock = () => now;
-  const make = () => new CircuitBreaker({ failureThreshold: 3, cooldown: 1000 }, clock);
+  const make = () => new CircuitBreaker({ failureThreshold: 3, cooldownMs: 1000 }, clock);
 
   beforeEach(() => {
     now = 10_000;

@@ -1,13 +1,14 @@
 import { expect } from 'chai';
+import { Redis } from 'ioredis';
 import { CacheConfig } from '../../src/decorators/cache-config.js';
 import { CacheEvict } from '../../src/decorators/cache-evict.js';
 import { Cached } from '../../src/decorators/cached.js';
 import { CacheManager } from '../../src/manager/cache-manager.js';
-import { unsafeFences } from '../../src/store/lua-scripts.js';
 import { describeOnRedis, REDIS_URL } from '../support/backends.js';
 import { gate, sleep } from '../support/events.js';
 import { flavoured } from '../support/flavour.js';
 import { cleanNamespaces, uniqueNamespace } from '../support/namespaces.js';
+import { withoutFences } from '../support/unfenced-client.js';
 
 /** mulberry32: a tiny seeded PRNG, so a failing schedule can be replayed with RACE_SEED. */
 function prng(seed: number): () => number {
@@ -29,14 +30,20 @@ describeOnRedis(flavoured('no stale read after @CacheEvict (randomized, real Red
     const seed = Number(process.env.RACE_SEED ?? Date.now() % 2 ** 31);
     const random = prng(seed);
     const delay = (max: number) => sleep(Math.floor(random() * (max + 1)));
-    // Test-only: TSRC_UNSAFE_DISABLE_FENCES=1 shows what this spec catches without the fences.
-    unsafeFences.disabled = process.env.TSRC_UNSAFE_DISABLE_FENCES === '1';
+    // TSRC_UNSAFE_DISABLE_FENCES=1 shows what this spec catches without the fences (spec-side client).
+    const unfenced = process.env.TSRC_UNSAFE_DISABLE_FENCES === '1';
     const ns = uniqueNamespace();
     const db = { version: 0 };
     let committed = 0; // the newest version whose update (and eviction) has resolved
 
     // Two managers (two connections) stand for two processes sharing one Redis.
-    const managers = [new CacheManager(), new CacheManager()].map((m) => m.init({ redisUrl: REDIS_URL }));
+    const clients: Redis[] = [];
+    const managers = [new CacheManager(), new CacheManager()].map((m) => {
+      if (!unfenced) return m.init({ redisUrl: REDIS_URL });
+      const client = new Redis(REDIS_URL, { commandTimeout: 1000 });
+      clients.push(client);
+      return m.useClient(withoutFences(client));
+    });
     const repos = managers.map((manager) => {
       @CacheConfig({ namespace: ns, manager, ttl: 60 })
       class Repo {
@@ -82,9 +89,9 @@ describeOnRedis(flavoured('no stale read after @CacheEvict (randomized, real Red
         await Promise.all(ops);
       }
     } finally {
-      unsafeFences.disabled = false;
       await cleanNamespaces(managers[0]!, ns);
       await Promise.all(managers.map((m) => m.close()));
+      for (const client of clients) client.disconnect();
     }
     const seconds = ((performance.now() - started) / 1000).toFixed(1);
     console.log(`      seed=${seed} rounds=${ROUNDS} reads=${reads} updates=${db.version} cache hits=${hits} in ${seconds}s`);

@@ -1,20 +1,21 @@
 import { expect } from 'chai';
 import { CacheConfigError } from '../../src/errors.js';
-import { LOCK_DEFAULTS, NO_POLICY, overridesPolicy, resolvePolicy } from '../../src/service/resilience-options.js';
+import { NO_POLICY, overridesPolicy, resolvePolicy } from '../../src/service/resilience-options.js';
 
 describe('resilience policy', () => {
   it('applies the documented defaults and units', () => {
     expect(resolvePolicy(NO_POLICY, {})).to.deep.equal(NO_POLICY);
-    expect(resolvePolicy(NO_POLICY, { lock: true }).lock).to.deep.equal({ ttl: 10_000, wait: 5_000 });
-    expect(resolvePolicy(NO_POLICY, { lock: { wait: 100 } }).lock).to.deep.equal({ ...LOCK_DEFAULTS, wait: 100 });
+    expect(resolvePolicy(NO_POLICY, { lock: true }).lock).to.deep.equal({ ttlMs: 10_000, waitMs: 5_000 });
+    expect(resolvePolicy(NO_POLICY, { lock: { wait: 100 } }).lock).to.deep.equal({ ttlMs: 10_000, waitMs: 100 });
     expect(resolvePolicy(NO_POLICY, { grace: 1.5 }).graceMs, 'grace is seconds').to.equal(1500);
-    expect(resolvePolicy(NO_POLICY, { grace: 1, softTimeout: 20 }).softTimeout, 'softTimeout is ms').to.equal(20);
+    expect(resolvePolicy(NO_POLICY, { grace: 1, softTimeout: 20 }).softTimeoutMs, 'softTimeout is ms').to.equal(20);
+    expect(resolvePolicy(NO_POLICY, { hardTimeout: 250 }).hardTimeoutMs, 'hardTimeout is ms').to.equal(250);
   });
 
   it('lets a call override the service and keeps what it does not set', () => {
     const service = resolvePolicy(NO_POLICY, { lock: true, grace: 10 });
     const call = resolvePolicy(service, { lock: false, earlyRefresh: 0.5 });
-    expect(call).to.deep.equal({ lock: false, graceMs: 10_000, softTimeout: 0, earlyRefresh: 0.5 });
+    expect(call).to.deep.equal({ lock: false, graceMs: 10_000, softTimeoutMs: 0, hardTimeoutMs: 0, earlyRefreshBeta: 0.5 });
   });
 
   it('rejects bad values and softTimeout without grace, naming the field', () => {
@@ -26,6 +27,7 @@ describe('resilience policy', () => {
       [{ softTimeout: 10 }, 'softTimeout'],
       [{ lock: { ttl: 0 } }, 'lock.ttl'],
       [{ lock: { retries: 3 } }, 'lock.retries'],
+      [{ hardTimeout: 0 }, 'hardTimeout'],
     ];
     for (const [options, field] of cases) {
       let error: unknown;

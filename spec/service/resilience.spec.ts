@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { CacheConfigError, CacheFactoryError } from '../../src/errors.js';
 import type { CacheManager } from '../../src/manager/cache-manager.js';
 import { cleanPrefix, describeOnBackends, managerFor, uniquePrefix } from '../support/backends.js';
-import { recordEvents, sleep } from '../support/events.js';
+import { recordEvents, rejection, sleep } from '../support/events.js';
 import { waitUntil } from '../support/redis-process.js';
 
 describeOnBackends('stale-while-revalidate, fail-safe and early refresh', (backend) => {
@@ -97,7 +97,13 @@ describeOnBackends('stale-while-revalidate, fail-safe and early refresh', (backe
 
   it('validates resilience options per call', async () => {
     const users = manager.service<number>('users', { prefix });
-    expect(() => users.getOrSet('k', () => 1, { earlyRefresh: 2 })).to.throw(CacheConfigError, /earlyRefresh/);
-    expect(() => users.getOrSet('k', () => 1, { lock: { ttl: -1 } })).to.throw(CacheConfigError, /lock\.ttl/);
+    const beta = await rejection(users.getOrSet('k', () => 1, { earlyRefresh: 2 }));
+    expect(beta)
+      .to.be.instanceOf(CacheConfigError)
+      .and.match(/earlyRefresh/);
+    const lockTtl = await rejection(users.getOrSet('k', () => 1, { lock: { ttl: -1 } }));
+    expect(lockTtl)
+      .to.be.instanceOf(CacheConfigError)
+      .and.match(/lock\.ttl/);
   });
 });

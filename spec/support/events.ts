@@ -29,3 +29,13 @@ export function gate<T = void>(): { promise: Promise<T>; open: (value: T) => voi
 }
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** The error `promise` rejects with; fails the test when it resolves. Also proves the call did not throw synchronously. */
+export async function rejection(promise: Promise<unknown>): Promise<Error> {
+  try {
+    await promise;
+  } catch (error) {
+    return error as Error;
+  }
+  throw new Error('expected the promise to reject, but it resolved');
+}

@@ -3,13 +3,13 @@ export interface BreakerSettings {
   /** Consecutive failures that open the breaker. */
   failureThreshold: number;
   /** How long (ms) the cache is bypassed before one probe is let through. */
-  cooldown: number;
+  cooldownMs: number;
 }
 
 export type BreakerState = 'closed' | 'open' | 'half-open';
 
 /**
- * Consecutive-failure circuit breaker. Open: every call is refused at once until `cooldown` has
+ * Consecutive-failure circuit breaker. Open: every call is refused at once until `cooldownMs` has
  * passed; then one probe goes through (half-open) and its outcome closes or re-opens it.
  * The clock is a parameter so tests don't sleep.
  */
@@ -32,7 +32,7 @@ export class CircuitBreaker {
   allow(): boolean {
     if (this.#state === 'closed' || this.settings === false) return true;
     if (this.#state === 'open') {
-      if (this.now() - this.#openedAt < this.settings.cooldown) return false;
+      if (this.now() - this.#openedAt < this.settings.cooldownMs) return false;
       this.#state = 'half-open';
     }
     if (this.#probing) return false;

@@ -1,47 +1,30 @@
-import type { Cluster, Redis } from 'ioredis';
+import { DEFAULTS } from '../core/defaults.js';
 import { redactError } from '../core/redact.js';
-import { CacheConnectionError, type CacheError, CacheNotInitializedError } from '../errors.js';
+import { withTimeout } from '../core/timeout.js';
+import { CacheConfigError, CacheConnectionError, type CacheError, CacheNotInitializedError } from '../errors.js';
 import { type BreakerSettings, CircuitBreaker } from './circuit-breaker.js';
-import { type CacheEventName, CacheEvents } from './events.js';
+import { type CacheEvent, type CacheEventName, CacheEvents } from './events.js';
+import { connectionEpoch, isEmbedded, type RedisClient, statusOf, timesOwnCommands } from './redis-client.js';
 import { StatsRecorder } from './stats.js';
 
-/** An ioredis-compatible client: `Redis`, `Cluster`, or ioredis-mock. */
-export type RedisClient = Redis | Cluster;
-
-/** Returned by `CacheRuntime.run` when Redis could not be used; the failure is already reported. */
+/** Returned by `CommandRunner.run` when Redis could not be used; the failure is already reported. */
 export const FAILED: unique symbol = Symbol('ts-rc.failed');
 export type Failed = typeof FAILED;
 
 /** What an event is about. */
-export interface EventScope {
-  namespace?: string | undefined;
-  key?: string | undefined;
-  id?: string | number | undefined;
-}
+export type EventScope = Pick<CacheEvent, 'namespace' | 'key' | 'id'>;
 
-/** A load shared by concurrent misses; `trusted` false: joiners must load again (see get-or-set.ts). */
-export interface InflightLoad {
-  promise: Promise<unknown>;
-  trusted: boolean;
-}
-
-/** Where a manager keeps its runtime; services find it there without importing the manager. */
-export const RUNTIME: unique symbol = Symbol.for('ts-rc.runtime');
-export interface HasRuntime {
-  readonly [RUNTIME]: CacheRuntime;
-}
-
-export interface RuntimeSettings {
+export interface RunnerSettings {
   breaker: BreakerSettings | false;
-  /** ms; applied here only for clients that don't time out their own commands (injected ones). */
-  commandTimeout: number;
+  /** Applied here only for clients that don't time out their own commands (injected ones). */
+  commandTimeoutMs: number;
   /** Secrets (passwords) to strip from reported errors. */
   secrets: readonly string[];
 }
 
-const DEFAULT_SETTINGS: RuntimeSettings = {
-  breaker: { failureThreshold: 5, cooldown: 5000 },
-  commandTimeout: 5000,
+const DEFAULT_SETTINGS: RunnerSettings = {
+  breaker: DEFAULTS.circuitBreaker,
+  commandTimeoutMs: DEFAULTS.socketTimeoutMs,
   secrets: [],
 };
 
@@ -49,100 +32,76 @@ const DEFAULT_SETTINGS: RuntimeSettings = {
 const DOWN = new Set(['reconnecting', 'close', 'end']);
 
 /**
- * Everything services share per manager: the client(s), the breaker, single-flight map, events
- * and stats. Every Redis call goes through `run`, the one place where failures are turned into
- * reports, so callers never see a Redis error.
+ * The only code that sends commands. `run` bounds each one (command timeout), guards it with the
+ * circuit breaker, and turns every failure into a report (redacted, counted, emitted): callers
+ * never see a Redis error, they get `FAILED` and choose their fallback.
  */
-export class CacheRuntime {
+export class CommandRunner {
   readonly events = new CacheEvents();
   readonly stats = new StatsRecorder();
-  /** In-flight loads per full key: concurrent misses in this process share one factory call. */
-  readonly inflight = new Map<string, InflightLoad>();
-  /** Keys being refreshed early in the background, so each is refreshed once at a time. */
-  readonly refreshing = new Set<string>();
-  breaker = new CircuitBreaker(false);
-  settings: RuntimeSettings = DEFAULT_SETTINGS;
-  /** True for the embedded backend, whose SCAN differs from Redis (see scan.ts). */
-  memory = false;
+  #breaker = new CircuitBreaker(false);
+  #settings = DEFAULT_SETTINGS;
   #clients: readonly RedisClient[] = [];
   #next = 0;
-  #raceTimeout = 0;
+  #raceTimeoutMs = 0;
 
-  /**
-   * Install the clients commands go to (round-robin). Events, stats and listeners survive
-   * re-attachment, so handlers registered before `init()` keep working.
-   */
-  attach(clients: readonly RedisClient[], settings: RuntimeSettings): void {
+  /** Install the clients commands go to (round-robin). Events, stats and listeners survive re-attachment. */
+  attach(clients: readonly RedisClient[], settings: RunnerSettings): void {
     this.#clients = clients;
     this.#next = 0;
-    this.settings = settings;
-    this.breaker = new CircuitBreaker(settings.breaker);
-    this.memory = clients.some(isEmbedded);
-    this.#raceTimeout = clients.every(timesOwnCommands) ? 0 : settings.commandTimeout;
+    this.#settings = settings;
+    this.#breaker = new CircuitBreaker(settings.breaker);
+    this.#raceTimeoutMs = clients.every(timesOwnCommands) ? 0 : settings.commandTimeoutMs;
+    for (const client of clients) connectionEpoch(client); // start counting reconnections now
   }
 
-  /** The first client: the one `cacheManager.client` returns. */
-  get primary(): RedisClient | undefined {
-    return this.#clients[0];
+  /** True for the embedded backend, whose SCAN differs from Redis (see store/pattern-unlink.ts). */
+  get embedded(): boolean {
+    return this.#clients.some(isEmbedded);
+  }
+
+  /** Changes whenever one of the clients reconnects: a SCAN cursor from before means nothing after. */
+  connectionEpoch(): number {
+    let sum = 0;
+    for (const client of this.#clients) sum += connectionEpoch(client);
+    return sum;
   }
 
   detach(): void {
     this.#clients = [];
-    this.inflight.clear();
+  }
+
+  get commandTimeoutMs(): number {
+    return this.#settings.commandTimeoutMs;
+  }
+
+  /** True while the breaker bypasses Redis. */
+  get breakerOpen(): boolean {
+    return this.#breaker.state === 'open';
   }
 
   /**
-   * Run one Redis operation. On failure (not initialised, breaker open, disconnected, error,
-   * timeout) the error is reported and `FAILED` returned: the caller decides the fallback.
+   * Run one Redis command. On failure (not initialised, breaker open, disconnected, error,
+   * timeout) the error is reported and `FAILED` returned. Every command the breaker lets through
+   * ends in `success` or `failure` here, so a half-open probe is always answered.
    */
-  async run<R>(operation: string, scope: EventScope, fn: (client: RedisClient) => Promise<R>): Promise<R | Failed> {
-    const client = this.acquire(operation, scope.namespace, scope.key, scope.id);
+  async run<R>(operation: string, scope: EventScope, command: (client: RedisClient) => Promise<R>): Promise<R | Failed> {
+    const client = this.#acquire(operation, scope);
     if (client === undefined) return FAILED;
     try {
-      const result = await this.bound(fn(client));
-      this.succeeded();
+      const pending = command(client);
+      const result = await (this.#raceTimeoutMs > 0 ? withTimeout(pending, this.#raceTimeoutMs) : pending);
+      if (this.#breaker.success()) this.emit('recovered', { durationMs: 0 });
       return result;
     } catch (error) {
-      this.failed(operation, error, scope);
+      this.#failed(operation, error, scope);
       return FAILED;
     }
   }
 
-  /**
-   * The client to send a command to now, or undefined when the cache must be bypassed (the
-   * reason is reported). The hit path uses this with `bound`, `succeeded` and `failed` directly,
-   * to stay one `await` away from ioredis.
-   */
-  acquire(operation: string, namespace?: string, key?: string, id?: EventScope['id']): RedisClient | undefined {
-    // The scope is taken apart so the hit path allocates nothing here; it is built on failure only.
-    const clients = this.#clients;
-    if (clients.length === 0) {
-      this.report(new CacheNotInitializedError(), { namespace, key, id });
-      return undefined;
-    }
-    if (!this.breaker.allow()) return undefined;
-    const client = clients.length === 1 ? clients[0]! : clients[this.#next++ % clients.length]!;
-    const status = (client as { status?: string }).status;
-    if (status !== undefined && DOWN.has(status)) {
-      this.failed(operation, `connection is ${status}`, { namespace, key, id });
-      return undefined;
-    }
-    return client;
-  }
-
-  /** The command's promise, raced against the command timeout when the client doesn't time out itself. */
-  bound<R>(command: Promise<R>): Promise<R> {
-    return this.#raceTimeout > 0 ? withTimeout(command, this.#raceTimeout) : command;
-  }
-
-  succeeded(): void {
-    if (this.breaker.success()) this.emit('recovered', { durationMs: 0 });
-  }
-
-  failed(operation: string, cause: unknown, scope: EventScope): void {
-    const error = new CacheConnectionError(operation, redactError(cause, this.settings.secrets));
-    if (this.breaker.failure()) this.emit('degraded', { durationMs: 0, error });
-    this.report(error, scope);
+  /** A health-check answer: a success closes an open breaker. */
+  healthy(): void {
+    if (this.#breaker.success()) this.emit('recovered', { durationMs: 0 });
   }
 
   /** Report a failure that is not the caller's fault (Redis, decoding): count it, emit `'error'`. */
@@ -152,41 +111,52 @@ export class CacheRuntime {
     if (this.events.listens('error')) this.events.emit('error', { ...scope, durationMs, error });
   }
 
-  emit(event: CacheEventName, payload: Parameters<CacheEvents['emit']>[1]): void {
+  emit(event: CacheEventName, payload: CacheEvent): void {
     if (this.events.listens(event)) this.events.emit(event, payload);
   }
-}
 
-/** `promise`, or a rejection after `ms` if it takes longer (the timer is cleared either way). */
-export function withTimeout<R>(promise: Promise<R>, ms: number, what = 'Command'): Promise<R> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} timed out after ${ms} ms`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
-
-const standalone = new WeakMap<object, CacheRuntime>();
-
-/** The runtime behind a manager, or a private one for a bare client (one per client). */
-export function runtimeOf(source: RedisClient | HasRuntime): CacheRuntime {
-  if (RUNTIME in source) return source[RUNTIME];
-  let runtime = standalone.get(source);
-  if (!runtime) {
-    runtime = new CacheRuntime();
-    runtime.attach([source], DEFAULT_SETTINGS);
-    standalone.set(source, runtime);
+  #acquire(operation: string, scope: EventScope): RedisClient | undefined {
+    const clients = this.#clients;
+    if (clients.length === 0) {
+      this.report(new CacheNotInitializedError(), scope);
+      return undefined;
+    }
+    if (!this.#breaker.allow()) return undefined;
+    const client = clients.length === 1 ? clients[0]! : clients[this.#next++ % clients.length]!;
+    const status = statusOf(client);
+    if (status !== undefined && DOWN.has(status)) {
+      this.#failed(operation, `connection is ${status}`, scope);
+      return undefined;
+    }
+    return client;
   }
-  return runtime;
+
+  #failed(operation: string, cause: unknown, scope: EventScope): void {
+    const error = new CacheConnectionError(operation, redactError(cause, this.#settings.secrets));
+    if (this.#breaker.failure()) this.emit('degraded', { durationMs: 0, error });
+    this.report(error, scope);
+  }
 }
 
-/** ioredis-mock: an in-process client whose SCAN needs help (see scan.ts). */
-export function isEmbedded(client: RedisClient): boolean {
-  return /RedisMock/.test(client.constructor.name);
+const runners = new WeakMap<object, CommandRunner>();
+
+/** Give `owner` (a manager) its runner; `runnerOf(owner)` finds it without importing the manager. */
+export function bindRunner(owner: object, runner: CommandRunner): void {
+  runners.set(owner, runner);
 }
 
-/** Clients with ioredis' own `commandTimeout` need no extra timer per command. */
-export function timesOwnCommands(client: RedisClient): boolean {
-  const options = (client as { options?: { commandTimeout?: unknown } }).options;
-  return isEmbedded(client) || typeof options?.commandTimeout === 'number';
+/** The runner bound to a manager, or a private one for a bare client (one per client). */
+export function runnerOf(source: object): CommandRunner {
+  let runner = runners.get(source);
+  if (!runner) {
+    if (typeof (source as { get?: unknown }).get !== 'function') {
+      throw new CacheConfigError('CacheService', [
+        { path: 'redis', message: 'expected an ioredis-compatible client or a CacheManager' },
+      ]);
+    }
+    runner = new CommandRunner();
+    runner.attach([source as RedisClient], DEFAULT_SETTINGS);
+    runners.set(source, runner);
+  }
+  return runner;
 }

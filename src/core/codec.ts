@@ -71,3 +71,8 @@ export function parseJson(raw: string): unknown {
 function dropProtoKeys(key: string, value: unknown): unknown {
   return key === '__proto__' ? undefined : value;
 }
+
+/** Past its logical expiry (kept only for grace) counts as not fresh. */
+export function isFresh(envelope: Envelope<unknown>, now: number): boolean {
+  return envelope.e === undefined || now < envelope.e;
+}

@@ -1,5 +1,6 @@
 import { CacheKeyError } from '../errors.js';
 import { canonicalize, hashText } from './canonical.js';
+import { DEFAULTS } from './defaults.js';
 
 /** Where a key lives: `<prefix>:<version>:<namespace>:…`. */
 export interface KeyOptions {
@@ -13,8 +14,6 @@ export interface KeyOptions {
 
 /** An identifier part longer than this is replaced by its hash, so a key stays under 1 KB. */
 export const MAX_IDENTIFIER_LENGTH = 256;
-export const DEFAULT_PREFIX = 'cache';
-export const DEFAULT_VERSION = 'v1';
 
 /**
  * The full Redis key for one entry.
@@ -36,8 +35,8 @@ export function invalidatePattern(namespace: string, pattern = '*', options: Omi
 
 /** `<prefix>:<version>:<namespace>:` after checking each part; computed once per service. */
 export function keyBase(namespace: string, options: Omit<KeyOptions, 'params'> = {}): string {
-  const prefix = checkSegment('prefix', options.prefix ?? DEFAULT_PREFIX);
-  const version = checkSegment('version', options.version ?? DEFAULT_VERSION);
+  const prefix = checkSegment('prefix', options.prefix ?? DEFAULTS.prefix);
+  const version = checkSegment('version', options.version ?? DEFAULTS.version);
   return `${prefix}:${version}:${checkSegment('namespace', namespace)}:`;
 }
 

@@ -1,4 +1,4 @@
-import { runtimeOf } from '../client/command-runner.js';
+import { runnerOf } from '../client/command-runner.js';
 import { CacheNotInitializedError } from '../errors.js';
 import { type CacheManager, cacheManager } from '../manager/cache-manager.js';
 import type { CacheId, CacheService, GetOrSetOptions } from '../service/cache-service.js';
@@ -116,7 +116,7 @@ function isInitialised(manager: CacheManager, namespace: string): boolean {
     return true;
   } catch (error) {
     if (!(error instanceof CacheNotInitializedError)) throw error;
-    runtimeOf(manager).report(error, { namespace });
+    runnerOf(manager).report(error, { namespace });
     return false;
   }
 }

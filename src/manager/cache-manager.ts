@@ -1,10 +1,14 @@
 import type { ChainableCommander } from 'ioredis';
-import { CacheRuntime, type HasRuntime, type RedisClient, RUNTIME, withTimeout } from '../client/command-runner.js';
+import type { BreakerSettings } from '../client/circuit-breaker.js';
+import { bindRunner, CommandRunner } from '../client/command-runner.js';
 import type { CacheEventHandler, CacheEventName } from '../client/events.js';
+import { type RedisClient, statusOf } from '../client/redis-client.js';
 import type { CacheStats } from '../client/stats.js';
 import { redactText } from '../core/redact.js';
-import { CacheError, CacheNotInitializedError } from '../errors.js';
+import { withTimeout } from '../core/timeout.js';
+import { CacheAlreadyInitializedError, CacheNotInitializedError } from '../errors.js';
 import { CacheService, type CacheServiceOptions } from '../service/cache-service.js';
+import { singleFlightOf } from '../service/single-flight.js';
 import { createClients, urlSecrets } from './create-clients.js';
 import {
   type CacheManagerOptions,
@@ -29,22 +33,26 @@ type State =
  * `cacheManager`, or create one per Redis.
  * @example cacheManager.init({ redisUrl: 'redis://localhost:6379/0' })
  */
-export class CacheManager implements HasRuntime {
-  readonly [RUNTIME] = new CacheRuntime();
+export class CacheManager {
+  readonly #runner = new CommandRunner();
   #state: State = { kind: 'idle' };
+
+  constructor() {
+    bindRunner(this, this.#runner); // services find the runner from the manager without importing it
+  }
 
   /** Validate options and connect in the background. Never throws because Redis is unreachable. */
   init(options: CacheManagerOptions): this {
-    if (this.#state.kind !== 'idle')
-      throw new CacheError(
-        'E_CACHE_ALREADY_INITIALIZED',
-        'cacheManager is already initialised: call close() before init() again',
-      );
+    if (this.#state.kind !== 'idle') throw new CacheAlreadyInitializedError('is already initialised');
     const resolved = resolveManagerOptions(options);
     const clients = createClients(resolved);
     const secrets = urlSecrets(resolved.redisUrl);
     for (const client of clients) client.on('error', () => {}); // reported through run() and the health check
-    this[RUNTIME].attach(clients, { breaker: resolved.circuitBreaker, commandTimeout: resolved.commandTimeout, secrets });
+    this.#runner.attach(clients, {
+      breaker: breakerSettings(resolved.circuitBreaker),
+      commandTimeoutMs: resolved.commandTimeout,
+      secrets,
+    });
     const health = setInterval(() => void this.ping(), resolved.healthCheckInterval * 1000);
     health.unref();
     this.#state = { kind: 'ready', client: clients[0]!, owned: clients, options: resolved, health };
@@ -56,10 +64,9 @@ export class CacheManager implements HasRuntime {
    * bounded by `commandTimeout` (ms, default 5000) unless the client has its own.
    */
   useClient(client: RedisClient, options?: InjectedClientOptions): this {
-    if (this.#state.kind !== 'idle')
-      throw new CacheError('E_CACHE_ALREADY_INITIALIZED', 'cacheManager already has a client: call close() before useClient()');
+    if (this.#state.kind !== 'idle') throw new CacheAlreadyInitializedError('already has a client');
     const { commandTimeout, circuitBreaker } = resolveInjectedOptions(options);
-    this[RUNTIME].attach([client], { breaker: circuitBreaker, commandTimeout, secrets: [] });
+    this.#runner.attach([client], { breaker: breakerSettings(circuitBreaker), commandTimeoutMs: commandTimeout, secrets: [] });
     this.#state = { kind: 'ready', client, owned: [] };
     return this;
   }
@@ -79,17 +86,16 @@ export class CacheManager implements HasRuntime {
   /** Initialised, connected, and the circuit breaker is not open. The embedded backend is always ready. */
   get isAvailable(): boolean {
     if (this.#state.kind === 'idle') return false;
-    const status = (this.#state.client as { status?: string }).status;
-    return (status === undefined || status === 'ready') && this[RUNTIME].breaker.state !== 'open';
+    const status = statusOf(this.#state.client);
+    return (status === undefined || status === 'ready') && !this.#runner.breakerOpen;
   }
 
   /** PING Redis within the command timeout. Never throws; a success closes an open breaker. */
   async ping(): Promise<boolean> {
     if (this.#state.kind === 'idle') return false;
-    const runtime = this[RUNTIME];
     try {
-      const answer = await withTimeout(this.#state.client.ping(), runtime.settings.commandTimeout, 'PING');
-      if (runtime.breaker.success()) runtime.emit('recovered', { durationMs: 0 });
+      const answer = await withTimeout(this.#state.client.ping(), this.#runner.commandTimeoutMs, 'PING');
+      this.#runner.healthy();
       return answer === 'PONG';
     } catch {
       return false;
@@ -107,27 +113,27 @@ export class CacheManager implements HasRuntime {
   }
 
   on(event: CacheEventName, handler: CacheEventHandler): this {
-    this[RUNTIME].events.on(event, handler);
+    this.#runner.events.on(event, handler);
     return this;
   }
 
   off(event: CacheEventName, handler: CacheEventHandler): this {
-    this[RUNTIME].events.off(event, handler);
+    this.#runner.events.off(event, handler);
     return this;
   }
 
   once(event: CacheEventName, handler: CacheEventHandler): this {
-    this[RUNTIME].events.once(event, handler);
+    this.#runner.events.once(event, handler);
     return this;
   }
 
   /** Counters since start (or the last `resetStats()`), in total and per namespace. */
   stats(): CacheStats {
-    return this[RUNTIME].stats.snapshot();
+    return this.#runner.stats.snapshot();
   }
 
   resetStats(): void {
-    this[RUNTIME].stats.reset();
+    this.#runner.stats.reset();
   }
 
   /** Stop the health check and quit the clients this manager created. Safe to call twice. */
@@ -136,15 +142,15 @@ export class CacheManager implements HasRuntime {
     if (state.kind === 'idle') return;
     this.#state = { kind: 'idle' };
     clearInterval(state.health);
-    this[RUNTIME].detach();
+    this.#runner.detach();
+    singleFlightOf(this.#runner).clear();
     await Promise.all(state.owned.map(quitQuietly));
   }
 }
 
 /** QUIT, then wait (briefly) for the socket to close, so `close()` resolves with the connection gone. */
 async function quitQuietly(client: RedisClient): Promise<void> {
-  const status = (client as { status?: string }).status;
-  if (status !== 'ready') return void client.disconnect();
+  if (statusOf(client) !== 'ready') return void client.disconnect();
   const ended = new Promise<void>((resolve) => {
     client.once('end', resolve);
     setTimeout(resolve, 1000).unref();
@@ -155,6 +161,10 @@ async function quitQuietly(client: RedisClient): Promise<void> {
     client.disconnect();
   }
   await ended;
+}
+
+function breakerSettings(breaker: ResolvedManagerOptions['circuitBreaker']): BreakerSettings | false {
+  return breaker && { failureThreshold: breaker.failureThreshold, cooldownMs: breaker.cooldown };
 }
 
 /** The default manager. */

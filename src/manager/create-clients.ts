@@ -1,6 +1,6 @@
 import { Redis } from 'ioredis';
 import RedisMock from 'ioredis-mock';
-import type { RedisClient } from '../client/command-runner.js';
+import type { RedisClient } from '../client/redis-client.js';
 import type { ResolvedManagerOptions } from './manager-options.js';
 
 let embeddedCount = 0;

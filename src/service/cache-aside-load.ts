@@ -1,224 +1,180 @@
-import { FAILED, type Failed, type InflightLoad } from '../client/command-runner.js';
-import type { Envelope } from '../core/codec.js';
-import { shouldRefreshEarly } from '../core/early-refresh.js';
+import { FAILED, type Failed } from '../client/command-runner.js';
+import { isFresh } from '../core/codec.js';
+import { sleep } from '../core/timeout.js';
 import { ttlToMs } from '../core/ttl.js';
 import { CacheFactoryError } from '../errors.js';
-import type { EntryStore, Fences, WriteMeta } from '../store/namespace-store.js';
+import type { Fences, NamespaceStore, StoredEntry } from '../store/namespace-store.js';
 import { acquireLock, releaseLock } from './distributed-lock.js';
-import type { LoadPolicy } from './resilience-options.js';
+import { type LoadPolicy, writeMeta } from './resilience-options.js';
+import type { SingleFlight } from './single-flight.js';
 
-/** One cache-aside load, built on a miss. */
+/** What one cache-aside miss asks for; built on a miss only. */
 export interface LoadRequest<T> {
-  key: string;
-  id: unknown;
-  factory: () => T | Promise<T>;
-  /** The TTL to write, seconds (already checked); jittered (the service's `jitterPercent`) only when a value is written. */
-  ttl: number;
-  policy: LoadPolicy;
-  shouldCache: ((value: T) => boolean) | undefined;
+  readonly key: string;
+  readonly id: unknown;
+  readonly factory: () => T | Promise<T>;
+  /** Already checked; jittered by `jitterPercent` only when a value is written. */
+  readonly ttlSeconds: number;
+  readonly jitterPercent: number;
+  readonly policy: LoadPolicy;
+  readonly shouldCache: ((value: T) => boolean) | undefined;
 }
 
 /**
- * A load in flight, shared by the concurrent misses of one key in one process. `trusted` turns
- * false when an eviction may have come between the load's read of the source and its end (its
- * fenced write was refused, or the fences moved): callers that joined it then load again, since
- * they may have started after that eviction.
+ * How a load ended. A value is safe for a caller that started before `asOf` (when the load read
+ * its source); for later callers only when `verified`: no eviction came between `asOf` and the
+ * end (its fenced write was stored, or the fences had not moved). `stale`: the load has only the
+ * entry past its TTL to offer (the factory failed with `error`, or another process holds the lock).
  */
-interface Load<T> extends InflightLoad {
-  promise: Promise<T>;
-}
+export type LoadOutcome<T> =
+  | { readonly kind: 'value'; readonly value: T; readonly asOf: number; readonly verified: boolean }
+  | { readonly kind: 'stale'; readonly error: unknown };
+
+/** Answer of `serveStale` when the stale value may not be served to that caller. */
+export const REFUSED: unique symbol = Symbol('ts-rc.stale-refused');
 
 /** Poll interval bounds while another process holds the lock (ms). */
 const POLL_MIN_MS = 5;
 const POLL_MAX_MS = 100;
-const TIMED_OUT: unique symbol = Symbol('timed out');
 
 /**
- * Cache-aside for one key: a fresh entry is returned (maybe refreshed early in the background);
- * on a miss the value is loaded once per process (single-flight) — under the distributed lock
- * when enabled — with an entry past its TTL but within grace served if the factory fails or is
- * slower than `softTimeout`. Lookups are never shared, so a hit costs what `get` costs.
+ * One cache-aside load, shared by the concurrent misses of a key in one process: it reads the
+ * fences, calls the factory once (under the distributed lock when asked), stores the value
+ * fenced, and keeps the entry past its TTL (`stale`) for callers that may be served it.
  */
-export async function getOrLoad<T>(
-  store: EntryStore<T>,
-  key: string,
-  id: unknown,
-  factory: () => T | Promise<T>,
-  ttl: number,
-  policy: LoadPolicy,
-  shouldCache?: (value: T) => boolean,
-): Promise<T> {
-  // Positional arguments: a hit allocates no request object; EntryStore.read is inlined: one await.
-  const start = performance.now();
-  const pending = store.fetch(key, id);
-  let entry: Envelope<T> | undefined | Failed = FAILED;
-  if (pending !== FAILED) {
-    try {
-      entry = store.received(await pending, key, id);
-    } catch (error) {
-      entry = store.failedRead(error, key, id);
+export class CacheAsideLoad<T> {
+  readonly outcome: Promise<LoadOutcome<T>>;
+  /** Set when `hardTimeout` gave the load up: its late value is not stored. */
+  #abandoned = false;
+  #watched = false;
+
+  /**
+   * @param startedAt when the caller that started this load began (`performance.now()`); its
+   *   own read of `stale` came after, so later callers must check the entry is still there
+   * @param stale the entry past its TTL, kept for grace; `FAILED` when Redis could not be read
+   */
+  constructor(
+    readonly request: LoadRequest<T>,
+    readonly startedAt: number,
+    private readonly store: NamespaceStore<T>,
+    private readonly flights: SingleFlight,
+    readonly stale: StoredEntry<T> | undefined | Failed,
+  ) {
+    this.outcome = this.#bounded(this.#run());
+  }
+
+  /** The stale value for a caller that began at `callerStart`, or REFUSED: never one older than an eviction that resolved before the caller began. */
+  async serveStale(callerStart: number, error: unknown): Promise<T | typeof REFUSED> {
+    const stale = this.stale;
+    if (stale === undefined || stale === FAILED) return REFUSED;
+    if (callerStart > this.startedAt) {
+      // This caller began after the entry was read: serve it only if it is still the one stored.
+      const raw = await this.store.readRaw(this.request.key, this.request.id);
+      if (raw !== stale.raw) return REFUSED;
     }
+    const reported = error === undefined ? undefined : new CacheFactoryError(this.request.key, error);
+    this.store.lookedUp('stale', this.request.key, this.request.id, callerStart, reported);
+    return stale.envelope.v;
   }
-  if (entry !== FAILED && entry !== undefined && (entry.e === undefined || isFresh(entry, Date.now()))) {
-    store.lookedUp('hit', key, id, start);
-    const { earlyRefresh } = policy;
-    if (earlyRefresh > 0 && entry.e !== undefined && shouldRefreshEarly(Date.now(), entry.e, entry.d ?? 0, earlyRefresh)) {
-      refreshInBackground(store, { key, id, factory, ttl, policy, shouldCache });
-    }
-    return entry.v;
-  }
-  store.lookedUp('miss', key, id, start);
-  const inflight = store.runtime.inflight as unknown as Map<string, Load<T>>;
-  const running = inflight.get(key);
-  if (running) {
-    const value = await running.promise; // its error, if any, is shared
-    return running.trusted ? value : getOrLoad(store, key, id, factory, ttl, policy, shouldCache);
-  }
-  const load: Load<T> = { promise: undefined as unknown as Promise<T>, trusted: true };
-  load.promise = runLoad(store, { key, id, factory, ttl, policy, shouldCache }, load, entry, start);
-  inflight.set(key, load);
-  return load.promise;
-}
 
-async function runLoad<T>(
-  store: EntryStore<T>,
-  request: LoadRequest<T>,
-  load: Load<T>,
-  entry: Envelope<T> | undefined | Failed,
-  start: number,
-): Promise<T> {
-  // Registered in `inflight` right after this returns its promise; every path below awaits
-  // before `finally`, so the entry can't be cleared before it is registered.
-  try {
-    // Redis is not answering: don't spend another command timeout on fences or a write. (The
-    // factory runs inside a promise, so a synchronous throw also settles after registration.)
-    if (entry === FAILED) return await new Promise<T>((resolve) => resolve(request.factory()));
-    return await (request.policy.lock
-      ? loadLocked(store, request, load, entry, start)
-      : compute(store, request, load, entry, start));
-  } finally {
-    // An eviction may have detached this load already (EntryStore.evict / evictMatching).
-    if (store.runtime.inflight.get(request.key) === load) store.runtime.inflight.delete(request.key);
-  }
-}
-
-/** Past its logical expiry (kept only for grace) counts as not fresh. */
-export function isFresh(entry: Envelope<unknown>, now: number): boolean {
-  return entry.e === undefined || now < entry.e;
-}
-
-async function loadLocked<T>(
-  store: EntryStore<T>,
-  request: LoadRequest<T>,
-  load: Load<T>,
-  stale: Envelope<T> | undefined,
-  start: number,
-): Promise<T> {
-  const lock = request.policy.lock as { ttl: number; wait: number };
-  const lockKey = store.keys.lockBase + request.key.slice(store.keys.base.length);
-  const deadline = Date.now() + lock.wait;
-  for (let pause = POLL_MIN_MS; ; pause = Math.min(pause * 2, POLL_MAX_MS)) {
-    const token = await acquireLock(store, lockKey, lock.ttl, request.id);
-    if (token === FAILED) return compute(store, request, load, stale, start);
-    if (token !== null) {
-      try {
-        // Another process may have stored the value between our miss and taking the lock.
-        const entry = await store.read(request.key, request.id);
-        if (entry !== FAILED && entry !== undefined && isFresh(entry, Date.now())) return entry.v;
-        return await compute(store, request, load, stale, start);
-      } finally {
-        await releaseLock(store, lockKey, token, request.id);
-      }
-    }
-    if (stale !== undefined) return serveStale(store, request, stale, start); // someone is refreshing it
-    const left = deadline - Date.now();
-    if (left <= 0) return compute(store, request, load, undefined, start); // waited long enough: load it ourselves
-    await sleep(Math.min(pause, left));
-    const entry = await store.read(request.key, request.id);
-    if (entry === FAILED) return request.factory();
-    if (entry !== undefined && isFresh(entry, Date.now())) return entry.v;
-  }
-}
-
-/** Call the factory and store its value, fenced against evictions that happen meanwhile. */
-async function compute<T>(
-  store: EntryStore<T>,
-  request: LoadRequest<T>,
-  load: Load<T>,
-  stale: Envelope<T> | undefined,
-  start: number,
-): Promise<T> {
-  const fences = await store.readFences(request.key, request.id);
-  const began = performance.now();
-  const pending = new Promise<T>((resolve) => resolve(request.factory()));
-  const { softTimeout } = request.policy;
-  let value: T | typeof TIMED_OUT;
-  try {
-    value = stale !== undefined && softTimeout > 0 ? await raceTimeout(pending, softTimeout) : await pending;
-  } catch (error) {
-    if (stale === undefined) throw error; // the factory's own error reaches the caller, never cached
-    return serveStale(store, request, stale, start, error);
-  }
-  if (value === TIMED_OUT) {
-    pending.then(
-      (late) => persist(store, request, load, late, fences, performance.now() - began),
-      (error: unknown) => store.runtime.report(new CacheFactoryError(request.key, error), store.scope(request.key, request.id)),
+  /** After a caller was served stale at `softTimeout`: a later failure of the factory is reported (once), not lost. */
+  reportLateFailure(): void {
+    if (this.#watched) return;
+    this.#watched = true;
+    const { key, id } = this.request;
+    void this.outcome.then(
+      (outcome) => {
+        if (outcome.kind === 'stale' && outcome.error !== undefined) {
+          this.store.runner.report(new CacheFactoryError(key, outcome.error), this.store.scope(key, id));
+        }
+      },
+      () => {},
     );
-    return serveStale(store, request, stale!, start);
   }
-  await persist(store, request, load, value, fences, performance.now() - began);
-  return value;
-}
 
-function serveStale<T>(store: EntryStore<T>, request: LoadRequest<T>, stale: Envelope<T>, start: number, cause?: unknown): T {
-  const error = cause === undefined ? undefined : new CacheFactoryError(request.key, cause);
-  store.lookedUp('stale', request.key, request.id, start, error);
-  return stale.v;
-}
+  /** The factory's value, computed now and stored fenced. */
+  async #compute(): Promise<LoadOutcome<T>> {
+    const asOf = performance.now();
+    const fences = this.stale === FAILED ? FAILED : await this.store.readFences(this.request.key, this.request.id);
+    let value: T;
+    try {
+      value = await new Promise<T>((resolve) => resolve(this.request.factory()));
+    } catch (error) {
+      if (this.stale === undefined || this.stale === FAILED) throw error; // the factory's own error, never cached
+      return { kind: 'stale', error };
+    }
+    const verified = await this.#persist(value, fences, performance.now() - asOf);
+    return { kind: 'value', value, asOf, verified };
+  }
 
-async function persist<T>(
-  store: EntryStore<T>,
-  request: LoadRequest<T>,
-  load: Load<T>,
-  value: T,
-  fences: Fences | Failed,
-  deltaMs: number,
-): Promise<void> {
-  if (fences === FAILED) return; // Redis is down: nothing to store, no eviction to miss
-  const cacheable = value !== undefined && (request.shouldCache?.(value) ?? true);
-  const meta = writeMeta(request.policy, deltaMs);
-  const ttlMs = ttlToMs(request.ttl, store.jitterPercent);
-  if (cacheable && (await store.write(request.key, request.id, value, ttlMs, meta, fences))) return;
-  // Not stored (refused by a fence, not cacheable, or failed): if an eviction came meanwhile,
-  // callers that joined this load must not trust its value.
-  const now = await store.readFences(request.key, request.id);
-  if (now !== FAILED && (now[0] !== fences[0] || now[1] !== fences[1])) load.trusted = false;
-}
+  async #run(): Promise<LoadOutcome<T>> {
+    try {
+      return await (this.request.policy.lock && this.stale !== FAILED
+        ? this.#underLock(this.request.policy.lock)
+        : this.#compute());
+    } finally {
+      this.flights.finish(this.request.key, this as CacheAsideLoad<unknown>);
+    }
+  }
 
-/** What a write records for a policy: expiry and compute time only when grace or early refresh needs them. */
-export function writeMeta(policy: LoadPolicy, deltaMs?: number): WriteMeta {
-  return { graceMs: policy.graceMs, withExpiry: policy.graceMs > 0 || policy.earlyRefresh > 0, deltaMs };
-}
+  /** `hardTimeout`: give the load up, free its key, and answer with the stale value or a `CacheFactoryError`. */
+  #bounded(run: Promise<LoadOutcome<T>>): Promise<LoadOutcome<T>> {
+    const limitMs = this.request.policy.hardTimeoutMs;
+    if (limitMs === 0) return run;
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.#abandoned = true;
+        this.flights.finish(this.request.key, this as CacheAsideLoad<unknown>);
+        const error = new CacheFactoryError(this.request.key, new Error(`the load took longer than hardTimeout (${limitMs} ms)`));
+        if (this.stale !== undefined && this.stale !== FAILED) resolve({ kind: 'stale', error });
+        else reject(error);
+      }, limitMs);
+      timer.unref();
+      run.then(resolve, reject).finally(() => clearTimeout(timer));
+    });
+  }
 
-/** One background refresh per key per runtime; its failure is reported, never thrown. */
-function refreshInBackground<T>(store: EntryStore<T>, request: LoadRequest<T>): void {
-  const keys = store.runtime.refreshing;
-  if (keys.has(request.key)) return;
-  keys.add(request.key);
-  const noStale = { ...request, policy: { ...request.policy, softTimeout: 0 } };
-  compute(store, noStale, { promise: Promise.resolve(undefined as T), trusted: true }, undefined, performance.now())
-    .catch((error: unknown) =>
-      store.runtime.report(new CacheFactoryError(request.key, error), store.scope(request.key, request.id)),
-    )
-    .finally(() => keys.delete(request.key));
-}
+  /** Distributed single-flight: compute under the lock, else wait for its holder's value (or serve stale). */
+  async #underLock(lock: { ttlMs: number; waitMs: number }): Promise<LoadOutcome<T>> {
+    const { key, id } = this.request;
+    const lockKey = this.store.keys.lockBase + key.slice(this.store.keys.base.length);
+    const scope = this.store.scope(lockKey, id);
+    const deadline = Date.now() + lock.waitMs;
+    for (let pause = POLL_MIN_MS; ; pause = Math.min(pause * 2, POLL_MAX_MS)) {
+      const token = await acquireLock(this.store.runner, scope, lockKey, lock.ttlMs);
+      if (token === FAILED) return this.#compute();
+      if (token !== null) {
+        try {
+          return (await this.#readFresh()) ?? (await this.#compute()); // stored by another process meanwhile?
+        } finally {
+          await releaseLock(this.store.runner, scope, lockKey, token);
+        }
+      }
+      if (this.stale !== undefined) return { kind: 'stale', error: undefined }; // its holder is refreshing it
+      if (Date.now() >= deadline) return this.#compute(); // waited long enough: load it ourselves
+      await sleep(Math.min(pause, deadline - Date.now()));
+      const stored = await this.#readFresh();
+      if (stored) return stored;
+    }
+  }
 
-function raceTimeout<T>(promise: Promise<T>, ms: number): Promise<T | typeof TIMED_OUT> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<typeof TIMED_OUT>((resolve) => {
-    timer = setTimeout(() => resolve(TIMED_OUT), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
+  /** A fresh entry in Redis now, as an outcome that later callers must not take on trust. */
+  async #readFresh(): Promise<LoadOutcome<T> | undefined> {
+    const asOf = performance.now();
+    const entry = await this.store.read(this.request.key, this.request.id);
+    if (entry === FAILED || entry === undefined || !isFresh(entry.envelope, Date.now())) return undefined;
+    return { kind: 'value', value: entry.envelope.v, asOf, verified: false };
+  }
 
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+  /** Store the value against the fences read before the factory ran. @returns whether later callers may trust it */
+  async #persist(value: T, fences: Fences | Failed, computeMs: number): Promise<boolean> {
+    if (fences === FAILED || this.#abandoned) return false; // no fences: an eviction can't be ruled out
+    const { key, id, policy, shouldCache } = this.request;
+    const cacheable = value !== undefined && (shouldCache?.(value) ?? true);
+    const ttlMs = ttlToMs(this.request.ttlSeconds, this.request.jitterPercent);
+    if (cacheable && (await this.store.write(key, id, value, ttlMs, writeMeta(policy, computeMs), fences))) return true;
+    // Not stored (refused by a fence, not cacheable, or failed): trusted only if no eviction came meanwhile.
+    const now = await this.store.readFences(key, id);
+    return now !== FAILED && now[0] === fences[0] && now[1] === fences[1];
+  }
+}

@@ -1,11 +1,14 @@
-import { FAILED, type Failed, type HasRuntime, type RedisClient, runtimeOf } from '../client/command-runner.js';
-import { createCodec, type Envelope } from '../core/codec.js';
+import { FAILED, runnerOf } from '../client/command-runner.js';
+import type { RedisClient } from '../client/redis-client.js';
+import { createCodec, isFresh } from '../core/codec.js';
 import { escapeGlob, identifierPart, keyLayout } from '../core/keys.js';
 import { ttlToMs } from '../core/ttl.js';
-import { EntryStore } from '../store/namespace-store.js';
-import { getOrLoad, isFresh, writeMeta } from './cache-aside-load.js';
-import { type LoadPolicy, overridesPolicy, type ResilienceOptions, resolvePolicy } from './resilience-options.js';
+import type { CacheManager } from '../manager/cache-manager.js';
+import { NamespaceStore } from '../store/namespace-store.js';
+import { CacheAside } from './cache-aside.js';
+import { type LoadPolicy, overridesPolicy, type ResilienceOptions, resolvePolicy, writeMeta } from './resilience-options.js';
 import { type CacheServiceOptions, checkTtl, type ResolvedServiceOptions, resolveServiceOptions } from './service-options.js';
+import { type SingleFlight, singleFlightOf } from './single-flight.js';
 
 export type { CacheServiceOptions } from './service-options.js';
 
@@ -29,28 +32,32 @@ export interface GetOrSetOptions<T> extends WriteOptions, ResilienceOptions {
 /**
  * Typed, namespaced cache over one Redis: keys `<prefix>:<version>:<namespace>:<id>[:<params hash>]`.
  * Never throws because of Redis: a failure is reported through the manager's `'error'` event and
- * the call answers as a miss (`get` → null, `set`/`delete`/`exists` → false, counts → 0).
+ * the call answers as a miss (`get` → null, `set`/`delete`/`exists` → false, counts → 0). Bad ids
+ * and params reject with a `CacheKeyError`.
  * @example const users = cacheManager.service<User>('users', { model: User, defaultTtl: 600 });
  */
 export class CacheService<T> {
   readonly namespace: string;
   readonly #options: ResolvedServiceOptions<T>;
   readonly #policy: LoadPolicy;
-  readonly #store: EntryStore<T>;
+  readonly #store: NamespaceStore<T>;
+  readonly #flights: SingleFlight;
+  readonly #cacheAside: CacheAside<T>;
 
   /** @param redis an ioredis-compatible client or a `CacheManager` (events and stats need a manager) */
-  constructor(redis: RedisClient | HasRuntime, namespace: string, options?: CacheServiceOptions<T>) {
+  constructor(redis: RedisClient | CacheManager, namespace: string, options?: CacheServiceOptions<T>) {
     this.#options = resolveServiceOptions(options);
     this.#policy = this.#options.policy;
-    const runtime = runtimeOf(redis);
+    const runner = runnerOf(redis);
     const codec = createCodec(this.#options.model, this.#options.maxValueBytes);
     const keys = keyLayout(namespace, this.#options);
-    const { jitterPercent } = this.#options;
-    this.#store = new EntryStore(runtime, namespace, keys, codec, runtime.stats.forNamespace(namespace), jitterPercent);
+    this.#store = new NamespaceStore(runner, namespace, keys, codec, runner.stats.forNamespace(namespace));
+    this.#flights = singleFlightOf(runner);
+    this.#cacheAside = new CacheAside(this.#store, this.#flights, this.#options.jitterPercent);
     this.namespace = namespace;
   }
 
-  /** The full Redis key for an entry. */
+  /** The full Redis key for an entry. @throws CacheKeyError for a bad id or params */
   key(id: CacheId, params?: object): string {
     return this.#store.keys.base + identifierPart(id, params);
   }
@@ -59,46 +66,47 @@ export class CacheService<T> {
   async get(id: CacheId, params?: object): Promise<T | null> {
     const key = this.key(id, params);
     const start = performance.now();
-    const pending = this.#store.fetch(key, id); // EntryStore.read, inlined: one await per hit
-    let entry: Envelope<T> | undefined | Failed = FAILED;
-    if (pending !== FAILED) {
-      try {
-        entry = this.#store.received(await pending, key, id);
-      } catch (error) {
-        entry = this.#store.failedRead(error, key, id);
-      }
-    }
+    const entry = await this.#store.read(key, id);
     // An entry past its TTL is only kept for grace: `get` treats it as gone.
-    if (entry === undefined || entry === FAILED || (entry.e !== undefined && !isFresh(entry, Date.now()))) {
+    if (entry === undefined || entry === FAILED || !isFresh(entry.envelope, Date.now())) {
       this.#store.lookedUp('miss', key, id, start);
       return null;
     }
     this.#store.lookedUp('hit', key, id, start);
-    return entry.v;
+    return entry.envelope.v;
   }
 
   /** Store a value. @returns false when it was not stored (Redis down, value not serialisable). */
   async set(id: CacheId, value: T, ttlOrOptions?: number | WriteOptions): Promise<boolean> {
-    const options = typeof ttlOrOptions === 'number' ? { ttl: ttlOrOptions } : (ttlOrOptions ?? {});
+    // Anything but an options object is a TTL, checked below ('60s' is an error, not the default).
+    const options: WriteOptions =
+      typeof ttlOrOptions === 'object' && ttlOrOptions !== null ? ttlOrOptions : { ttl: ttlOrOptions };
     const key = this.key(id, options.params);
     return this.#store.write(key, id, value, this.#ttlMs(options.ttl), writeMeta(this.#policy));
   }
 
-  /** Remove an entry. @returns true if one was removed; false if none, or Redis is down. */
-  delete(id: CacheId, params?: object): Promise<boolean> {
-    return this.#store.evict(this.key(id, params), id);
+  /**
+   * Remove an entry; once this resolves, no read returns the old value (in any process sharing
+   * the Redis). @returns true if one was removed; false if none, or Redis is down (reported as an 'error')
+   */
+  async delete(id: CacheId, params?: object): Promise<boolean> {
+    const key = this.key(id, params);
+    const removed = await this.#store.evict(key, id);
+    // Detached after the eviction: a read that starts from now on never joins an older load.
+    this.#flights.forget(key);
+    return removed === true;
   }
 
   /** Whether an entry exists (false while Redis is down). */
   async exists(id: CacheId, params?: object): Promise<boolean> {
     const key = this.key(id, params);
-    return (await this.#store.runtime.run('EXISTS', this.#store.scope(key, id), (c) => c.exists(key))) === 1;
+    return (await this.#store.exists(key, id)) === 1;
   }
 
   /** Seconds left: -2 when missing (also while Redis is down), -1 when the entry has no expiry. */
   async getTtl(id: CacheId, params?: object): Promise<number> {
     const key = this.key(id, params);
-    const ms = await this.#store.runtime.run('PTTL', this.#store.scope(key, id), (c) => c.pttl(key));
+    const ms = await this.#store.pttl(key, id);
     if (ms === FAILED) return -2;
     if (ms < 0) return ms;
     const left = ms - this.#policy.graceMs; // the grace period is not the entry's life
@@ -110,22 +118,25 @@ export class CacheService<T> {
    * one key in this process share one factory call. The factory's errors reach the caller and
    * are never cached; a value loaded before an eviction of its key or namespace is not stored.
    */
-  getOrSet(id: CacheId, factory: () => T | Promise<T>, options?: GetOrSetOptions<T>): Promise<T> {
+  async getOrSet(id: CacheId, factory: () => T | Promise<T>, options?: GetOrSetOptions<T>): Promise<T> {
     const key = this.key(id, options?.params);
     const policy = options && overridesPolicy(options) ? resolvePolicy(this.#policy, options) : this.#policy;
-    const ttl = options?.ttl === undefined ? this.#options.defaultTtl : checkTtl(options.ttl);
-    return getOrLoad(this.#store, key, id, factory, ttl, policy, options?.shouldCache);
+    const ttlSeconds = options?.ttl === undefined ? this.#options.defaultTtlSeconds : checkTtl(options.ttl);
+    return this.#cacheAside.getOrSet(key, id, factory, ttlSeconds, policy, options?.shouldCache);
   }
 
   /**
    * Remove the entries of this namespace whose identifier matches a Redis glob (SCAN + UNLINK,
-   * never KEYS). @returns how many keys were removed (0 while Redis is down)
+   * never KEYS). @returns how many keys were removed (0 while Redis is down; a scan that could not
+   * finish is reported as an 'error')
    */
-  invalidatePattern(pattern = '*'): Promise<number> {
-    return this.#store.evictMatching(escapeGlob(this.#store.keys.base) + pattern);
+  async invalidatePattern(pattern = '*'): Promise<number> {
+    const removed = await this.#store.evictMatching(escapeGlob(this.#store.keys.base) + pattern);
+    this.#flights.forgetPrefix(this.#store.keys.base);
+    return removed;
   }
 
   #ttlMs(ttl: number | undefined): number {
-    return ttlToMs(ttl === undefined ? this.#options.defaultTtl : checkTtl(ttl), this.#store.jitterPercent);
+    return ttlToMs(ttl === undefined ? this.#options.defaultTtlSeconds : checkTtl(ttl), this.#options.jitterPercent);
   }
 }

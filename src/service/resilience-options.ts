@@ -1,6 +1,8 @@
 import { z } from 'zod';
-import { configError, definedOnly } from '../core/config-error.js';
+import { configError } from '../core/config-error.js';
+import { DEFAULTS } from '../core/defaults.js';
 import { CacheConfigError } from '../errors.js';
+import type { WriteMeta } from '../store/namespace-store.js';
 
 /** Stampede and stale-serving options, on a service, per `getOrSet` call and on `@Cached`. */
 export interface ResilienceOptions {
@@ -14,26 +16,34 @@ export interface ResilienceOptions {
   grace?: number | undefined;
   /** ms: with a stale value at hand, return it if the factory is slower, and refresh in the background. */
   softTimeout?: number | undefined;
+  /**
+   * ms: a load slower than this is given up: its callers get a `CacheFactoryError` (or the stale
+   * value under `grace`) and the next call loads afresh; its late value is not stored. @default off
+   */
+  hardTimeout?: number | undefined;
   /** 0 < β ≤ 1: refresh hot keys early, with a probability that grows near expiry. @default off */
   earlyRefresh?: number | undefined;
 }
 
-/** Resolved once per service (and per call only when a call overrides something). */
+/** `ResilienceOptions` resolved, units in the names; resolved once per service (and per call only when a call overrides something). */
 export interface LoadPolicy {
-  lock: { ttl: number; wait: number } | false;
-  graceMs: number;
-  softTimeout: number;
-  earlyRefresh: number;
+  readonly lock: { readonly ttlMs: number; readonly waitMs: number } | false;
+  readonly graceMs: number;
+  readonly softTimeoutMs: number;
+  /** 0: off. */
+  readonly hardTimeoutMs: number;
+  /** β, 0: off. */
+  readonly earlyRefreshBeta: number;
 }
 
-export const LOCK_DEFAULTS = { ttl: 10_000, wait: 5_000 } as const;
-export const NO_POLICY: LoadPolicy = { lock: false, graceMs: 0, softTimeout: 0, earlyRefresh: 0 };
+export const NO_POLICY: LoadPolicy = { lock: false, graceMs: 0, softTimeoutMs: 0, hardTimeoutMs: 0, earlyRefreshBeta: 0 };
 
-const ms = z.number().int().positive();
+const ms = z.number({ error: 'expected milliseconds (a positive integer)' }).int().positive();
 export const resilienceShape = {
   lock: z.union([z.boolean(), z.strictObject({ ttl: ms.optional(), wait: z.number().int().min(0).optional() })]).optional(),
-  grace: z.number().min(0).finite().optional(),
+  grace: z.number({ error: 'expected seconds (a number ≥ 0)' }).min(0).finite().optional(),
   softTimeout: ms.optional(),
+  hardTimeout: ms.optional(),
   earlyRefresh: z.number().gt(0).max(1, 'expected β in (0, 1]').optional(),
 };
 const schema = z.object(resilienceShape);
@@ -42,20 +52,26 @@ const schema = z.object(resilienceShape);
 export function resolvePolicy(base: LoadPolicy, options: ResilienceOptions, context = 'getOrSet options'): LoadPolicy {
   const parsed = schema.safeParse(options);
   if (!parsed.success) throw configError(context, parsed.error);
-  const { lock, grace, softTimeout, earlyRefresh } = parsed.data;
+  const { lock, grace, softTimeout, hardTimeout, earlyRefresh } = parsed.data;
   const policy: LoadPolicy = {
-    lock:
-      lock === undefined ? base.lock : lock === false ? false : { ...LOCK_DEFAULTS, ...definedOnly(lock === true ? {} : lock) },
+    lock: lock === undefined ? base.lock : resolveLock(lock),
     graceMs: grace === undefined ? base.graceMs : Math.round(grace * 1000),
-    softTimeout: softTimeout ?? base.softTimeout,
-    earlyRefresh: earlyRefresh ?? base.earlyRefresh,
+    softTimeoutMs: softTimeout ?? base.softTimeoutMs,
+    hardTimeoutMs: hardTimeout ?? base.hardTimeoutMs,
+    earlyRefreshBeta: earlyRefresh ?? base.earlyRefreshBeta,
   };
-  if (policy.softTimeout > 0 && policy.graceMs === 0) {
+  if (policy.softTimeoutMs > 0 && policy.graceMs === 0) {
     throw new CacheConfigError(context, [
       { path: 'softTimeout', message: 'needs grace > 0: a stale value can only be served while it is kept' },
     ]);
   }
   return policy;
+}
+
+function resolveLock(lock: boolean | { ttl?: number | undefined; wait?: number | undefined }): LoadPolicy['lock'] {
+  if (lock === false) return false;
+  const given = lock === true ? {} : lock;
+  return { ttlMs: given.ttl ?? DEFAULTS.lock.ttlMs, waitMs: given.wait ?? DEFAULTS.lock.waitMs };
 }
 
 /** True when a call sets any resilience option, so the service's resolved policy can't be reused. */
@@ -64,6 +80,12 @@ export function overridesPolicy(options: ResilienceOptions): boolean {
     options.lock !== undefined ||
     options.grace !== undefined ||
     options.softTimeout !== undefined ||
+    options.hardTimeout !== undefined ||
     options.earlyRefresh !== undefined
   );
+}
+
+/** What a write records for a policy: expiry and compute time only when grace or early refresh needs them. */
+export function writeMeta(policy: LoadPolicy, computeMs?: number): WriteMeta {
+  return { graceMs: policy.graceMs, withExpiry: policy.graceMs > 0 || policy.earlyRefreshBeta > 0, computeMs };
 }

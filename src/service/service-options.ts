@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { configError, definedOnly } from '../core/config-error.js';
+import { configError } from '../core/config-error.js';
+import { DEFAULTS } from '../core/defaults.js';
 import { type Model, type ModelAdapter, modelAdapter } from '../core/model.js';
 import { type LoadPolicy, NO_POLICY, type ResilienceOptions, resilienceShape, resolvePolicy } from './resilience-options.js';
 
@@ -23,7 +24,7 @@ export interface CacheServiceOptions<T> extends ResilienceOptions {
 
 export interface ResolvedServiceOptions<T> {
   model: ModelAdapter<T> | undefined;
-  defaultTtl: number;
+  defaultTtlSeconds: number;
   jitterPercent: number;
   prefix: string;
   version: string;
@@ -31,17 +32,11 @@ export interface ResolvedServiceOptions<T> {
   policy: LoadPolicy;
 }
 
-export const SERVICE_DEFAULTS = {
-  defaultTtl: 300,
-  useJitter: true,
-  jitterPercent: 0.1,
-  prefix: 'cache',
-  version: 'v1',
-  maxValueBytes: 1024 * 1024,
-} as const;
-
 /** A TTL in seconds: positive and finite; fractions allowed (stored with millisecond precision). */
-export const ttlSchema = z.number({ error: 'expected a TTL in seconds (a number)' }).positive().finite();
+export const ttlSchema = z
+  .number({ error: 'expected a TTL in seconds (a positive number)' })
+  .positive('expected a positive number of seconds')
+  .finite('expected a positive number of seconds');
 
 /** A per-call TTL, checked: a bad one is a programmer error and throws a `CacheConfigError`. */
 export function checkTtl(ttl: unknown): number {
@@ -70,14 +65,14 @@ const schema = z.strictObject({
 export function resolveServiceOptions<T>(input: CacheServiceOptions<T> | undefined): ResolvedServiceOptions<T> {
   const parsed = schema.safeParse(input ?? {});
   if (!parsed.success) throw configError('CacheService options', parsed.error);
-  const o = { ...SERVICE_DEFAULTS, ...definedOnly(parsed.data) };
+  const o = parsed.data;
   return {
     model: modelAdapter(input?.model),
-    defaultTtl: o.defaultTtl,
-    jitterPercent: o.useJitter ? o.jitterPercent : 0,
-    prefix: o.prefix,
-    version: o.version,
-    maxValueBytes: o.maxValueBytes,
+    defaultTtlSeconds: o.defaultTtl ?? DEFAULTS.ttlSeconds,
+    jitterPercent: (o.useJitter ?? DEFAULTS.useJitter) ? (o.jitterPercent ?? DEFAULTS.jitterPercent) : 0,
+    prefix: o.prefix ?? DEFAULTS.prefix,
+    version: o.version ?? DEFAULTS.version,
+    maxValueBytes: o.maxValueBytes ?? DEFAULTS.maxValueBytes,
     policy: resolvePolicy(NO_POLICY, input ?? {}, 'CacheService options'),
   };
 }

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { RedisClient } from '../client/command-runner.js';
+import type { RedisClient } from '../client/redis-client.js';
 
 /** A Lua script sent by SHA, falling back to its source the first time a server lacks it. */
 export interface LuaScript {
@@ -7,15 +7,9 @@ export interface LuaScript {
   readonly sha: string;
 }
 
-export function lua(source: string): LuaScript {
+function lua(source: string): LuaScript {
   return { source, sha: createHash('sha1').update(source).digest('hex') };
 }
-
-/**
- * Test-only switch, not exported by the package: when `disabled`, fenced writes store
- * unconditionally. It exists so the eviction-race spec can show it fails without fences.
- */
-export const unsafeFences = { disabled: false };
 
 export async function runScript(
   client: RedisClient,
@@ -23,7 +17,6 @@ export async function runScript(
   keys: string[],
   args: (string | number)[],
 ): Promise<unknown> {
-  if (script === STORE_FENCED && unsafeFences.disabled) script = STORE_UNFENCED;
   try {
     return await client.evalsha(script.sha, keys.length, ...keys, ...args);
   } catch (error) {
@@ -32,34 +25,61 @@ export async function runScript(
   }
 }
 
-/**
- * Namespace eviction: bump the namespace's fence, which lives as long as an entry fence.
- * KEYS: namespace fence. ARGV: fence lifetime (ms).
+/*
+ * Eviction fences are random tokens, never counters: a write is stored only if every fence it
+ * read still holds the same token, so a fence that was lost (FLUSHALL, restart, maxmemory
+ * eviction, expiry) refuses the write instead of accepting it.
+ *
+ * Under `maxmemory` with `noeviction`, Redis refuses a script's first write when it is a command
+ * that may grow memory (SET), but lets every later one through. So the scripts that evict start
+ * with a DEL, which is always allowed: an eviction works on a full Redis.
  */
-export const BUMP_FENCE = lua(`
-redis.call('INCR', KEYS[1])
-return redis.call('PEXPIRE', KEYS[1], ARGV[1])`);
 
 /**
- * Eviction: bump the entry's fence (so loads that started earlier can't store) and remove it.
- * KEYS: entry, entry fence. ARGV: fence lifetime (ms). Returns the number of entries removed.
+ * The tokens of the entry's and the namespace's fences, creating a missing one (a present one's
+ * lifetime is refreshed). KEYS: entry fence, namespace fence. ARGV: a fresh token, lifetime (ms).
+ * (A table literal: ioredis-mock converts only those to a reply.)
  */
-export const EVICT = lua(`
-redis.call('INCR', KEYS[2])
-redis.call('PEXPIRE', KEYS[2], ARGV[1])
-return redis.call('DEL', KEYS[1])`);
+export const READ_FENCES = lua(`
+local function token(key, fresh)
+  local current = redis.call('GET', key)
+  if current then
+    redis.call('PEXPIRE', key, ARGV[2])
+    return current
+  end
+  redis.call('SET', key, fresh, 'PX', ARGV[2])
+  return fresh
+end
+return { token(KEYS[1], ARGV[1] .. ':e'), token(KEYS[2], ARGV[1] .. ':n') }`);
 
 /**
- * Fenced write: store only if neither the entry's fence nor its namespace's fence moved since
- * the load began. KEYS: entry, entry fence, namespace fence. ARGV: value, ttl (ms), the two
- * fence values seen before the load ('' when absent). Returns 1 when stored.
+ * Fenced write: store only if the entry's and the namespace's fences hold the tokens the load
+ * read. KEYS: entry, entry fence, namespace fence. ARGV: value, ttl (ms), the two tokens.
+ * Returns 1 when stored.
  */
 export const STORE_FENCED = lua(`
-if (redis.call('GET', KEYS[2]) or '') ~= ARGV[3] or (redis.call('GET', KEYS[3]) or '') ~= ARGV[4] then
+if redis.call('GET', KEYS[2]) ~= ARGV[3] or redis.call('GET', KEYS[3]) ~= ARGV[4] then
   return 0
 end
 redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
 return 1`);
+
+/**
+ * Evict one entry: remove it, then give its fence a new token. KEYS: entry, entry fence.
+ * ARGV: new token, fence lifetime (ms). Returns the number of entries removed.
+ */
+export const EVICT_ENTRY = lua(`
+local removed = redis.call('DEL', KEYS[1])
+redis.call('SET', KEYS[2], ARGV[1], 'PX', ARGV[2])
+return removed`);
+
+/**
+ * Fence a whole namespace: a new token for its fence. KEYS: namespace fence. ARGV: new token,
+ * fence lifetime (ms).
+ */
+export const FENCE_NAMESPACE = lua(`
+redis.call('DEL', KEYS[1])
+return redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])`);
 
 /** Release a lock only if this caller still owns it. KEYS: lock. ARGV: owner token. */
 export const RELEASE_LOCK = lua(`
@@ -67,8 +87,3 @@ if redis.call('GET', KEYS[1]) == ARGV[1] then
   return redis.call('DEL', KEYS[1])
 end
 return 0`);
-
-/** Only for `unsafeFences.disabled`: the fenced write's signature, without the fence check. */
-const STORE_UNFENCED = lua(`
-redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
-return 1`);

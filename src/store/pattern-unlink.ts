@@ -1,26 +1,68 @@
-import type { RedisClient } from '../client/command-runner.js';
+import { randomUUID } from 'node:crypto';
+import { type CommandRunner, type EventScope, FAILED } from '../client/command-runner.js';
+import type { RedisClient } from '../client/redis-client.js';
+import { DEFAULTS } from '../core/defaults.js';
 import { globToRegExp } from '../core/glob.js';
+import { CacheConnectionError } from '../errors.js';
+import { FENCE_NAMESPACE, runScript } from './lua-scripts.js';
 
 /** Keys per SCAN page and per UNLINK. */
 const BATCH = 1000;
+/** Walks started again after a reconnection before the call gives up and reports it. */
+const MAX_RESTARTS = 3;
 
 /**
- * Remove every key matching `pattern` with SCAN + UNLINK in batches (never KEYS).
- * @returns the number of keys removed
+ * Fence the namespace (so no load already under way can store what it read before), then remove
+ * every key matching `pattern` with SCAN + UNLINK in batches, never KEYS. Each command is bounded
+ * on its own. When a client reconnects mid-walk the server may be another one (a restart, a
+ * failover) whose cursor space is unrelated: the walk starts again from cursor 0.
+ * @returns the number of keys removed; a walk that can't finish is reported (and counts what it removed)
  */
-export async function unlinkMatching(client: RedisClient, pattern: string, embedded: boolean): Promise<number> {
-  return embedded ? unlinkEmbedded(client, pattern) : unlinkScanned(client, pattern);
+export async function unlinkMatching(
+  runner: CommandRunner,
+  namespaceFence: string,
+  pattern: string,
+  scope: EventScope,
+): Promise<number> {
+  const fenced = await runner.run('FENCE', scope, (c) =>
+    runScript(c, FENCE_NAMESPACE, [namespaceFence], [randomUUID(), DEFAULTS.fenceTtlMs]),
+  );
+  if (fenced === FAILED) return 0;
+  const walk = runner.embedded ? walkEmbedded : walkScanned;
+  let removed = 0;
+  for (let restarts = 0; restarts <= MAX_RESTARTS; restarts++) {
+    const outcome = await walk(runner, pattern, scope);
+    removed += outcome.removed;
+    if (outcome.done) return removed;
+    if (outcome.failed) return removed; // the failing command was reported by the runner
+  }
+  runner.report(new CacheConnectionError('SCAN', `the connection changed ${MAX_RESTARTS + 1} times during the scan`), scope);
+  return removed;
 }
 
-async function unlinkScanned(client: RedisClient, pattern: string): Promise<number> {
+interface WalkOutcome {
+  removed: number;
+  /** Every key matching was seen on one connection. */
+  done: boolean;
+  /** A command failed (already reported). */
+  failed: boolean;
+}
+
+async function walkScanned(runner: CommandRunner, pattern: string, scope: EventScope): Promise<WalkOutcome> {
+  const epoch = runner.connectionEpoch();
   let removed = 0;
   let cursor = '0';
   do {
-    const [next, keys] = await client.scan(cursor, 'MATCH', pattern, 'COUNT', BATCH);
+    const page = await runner.run('SCAN', scope, (c) => c.scan(cursor, 'MATCH', pattern, 'COUNT', BATCH));
+    if (page === FAILED) return { removed, done: false, failed: true };
+    if (runner.connectionEpoch() !== epoch) return { removed, done: false, failed: false };
+    const [next, keys] = page;
     cursor = next;
-    if (keys.length > 0) removed += await client.unlink(...keys);
+    const unlinked = keys.length > 0 ? await unlink(runner, keys, scope) : 0;
+    if (unlinked === FAILED) return { removed, done: false, failed: true };
+    removed += unlinked;
   } while (cursor !== '0');
-  return removed;
+  return { removed, done: true, failed: false };
 }
 
 /**
@@ -28,16 +70,25 @@ async function unlinkScanned(client: RedisClient, pattern: string): Promise<numb
  * and its cursor is an index that skips keys when keys are deleted mid-scan. So match here, and
  * collect every page before deleting anything.
  */
-async function unlinkEmbedded(client: RedisClient, pattern: string): Promise<number> {
+async function walkEmbedded(runner: CommandRunner, pattern: string, scope: EventScope): Promise<WalkOutcome> {
   const matcher = globToRegExp(pattern);
   const matched: string[] = [];
   let cursor = '0';
   do {
-    const [next, keys] = await client.scan(cursor, 'COUNT', BATCH);
-    cursor = next;
-    for (const key of keys) if (matcher.test(key)) matched.push(key);
+    const page = await runner.run('SCAN', scope, (c) => c.scan(cursor, 'COUNT', BATCH));
+    if (page === FAILED) return { removed: 0, done: false, failed: true };
+    cursor = page[0];
+    for (const key of page[1]) if (matcher.test(key)) matched.push(key);
   } while (cursor !== '0');
   let removed = 0;
-  for (let i = 0; i < matched.length; i += BATCH) removed += await client.unlink(...matched.slice(i, i + BATCH));
-  return removed;
+  for (let i = 0; i < matched.length; i += BATCH) {
+    const unlinked = await unlink(runner, matched.slice(i, i + BATCH), scope);
+    if (unlinked === FAILED) return { removed, done: false, failed: true };
+    removed += unlinked;
+  }
+  return { removed, done: true, failed: false };
+}
+
+function unlink(runner: CommandRunner, keys: string[], scope: EventScope): Promise<number | typeof FAILED> {
+  return runner.run('UNLINK', scope, (c: RedisClient) => c.unlink(...keys));
 }

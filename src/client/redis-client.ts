@@ -1,0 +1,37 @@
+import type { Cluster, Redis } from 'ioredis';
+
+/** An ioredis-compatible client: `Redis`, `Cluster`, or ioredis-mock. */
+export type RedisClient = Redis | Cluster;
+
+/** ioredis-mock: an in-process client whose SCAN and SET PX need help (see store/). */
+export function isEmbedded(client: RedisClient): boolean {
+  return /RedisMock/.test(client.constructor.name);
+}
+
+/** Clients with ioredis' own `commandTimeout` need no extra timer per command. */
+export function timesOwnCommands(client: RedisClient): boolean {
+  const options = (client as { options?: { commandTimeout?: unknown } }).options;
+  return isEmbedded(client) || typeof options?.commandTimeout === 'number';
+}
+
+/** ioredis' connection status, when the client has one (ioredis-mock has none). */
+export function statusOf(client: RedisClient): string | undefined {
+  return (client as { status?: string }).status;
+}
+
+const epochs = new WeakMap<RedisClient, { value: number }>();
+
+/**
+ * How many times `client` has (re)connected. A multi-command walk (SCAN) compares it before and
+ * after each step: a change means the server may be another one, so its cursor means nothing.
+ */
+export function connectionEpoch(client: RedisClient): number {
+  let epoch = epochs.get(client);
+  if (!epoch) {
+    const counter = { value: 0 };
+    client.on('ready', () => counter.value++);
+    epochs.set(client, counter);
+    epoch = counter;
+  }
+  return epoch.value;
+}

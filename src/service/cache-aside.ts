@@ -1,0 +1,91 @@
+import { FAILED } from '../client/command-runner.js';
+import { isFresh } from '../core/codec.js';
+import { shouldRefreshEarly } from '../core/early-refresh.js';
+import { raceTimeout, TIMED_OUT } from '../core/timeout.js';
+import { CacheFactoryError } from '../errors.js';
+import type { NamespaceStore } from '../store/namespace-store.js';
+import { CacheAsideLoad, type LoadRequest, REFUSED } from './cache-aside-load.js';
+import type { LoadPolicy } from './resilience-options.js';
+import type { SingleFlight } from './single-flight.js';
+
+/** Asked of a caller whose load's value may predate an eviction it must see: it reads again. */
+const AGAIN: unique symbol = Symbol('ts-rc.read-again');
+
+/**
+ * Cache-aside for one namespace: a fresh entry is returned (maybe refreshed early in the
+ * background); on a miss, one load per key per manager (single-flight) computes the value, and
+ * each caller decides for itself whether what the load offers may be served to it.
+ */
+export class CacheAside<T> {
+  constructor(
+    private readonly store: NamespaceStore<T>,
+    private readonly flights: SingleFlight,
+    private readonly jitterPercent: number,
+  ) {}
+
+  async getOrSet(
+    key: string,
+    id: unknown,
+    factory: () => T | Promise<T>,
+    ttlSeconds: number,
+    policy: LoadPolicy,
+    shouldCache?: (value: T) => boolean,
+  ): Promise<T> {
+    for (;;) {
+      const start = performance.now();
+      const entry = await this.store.read(key, id);
+      if (entry !== FAILED && entry !== undefined && isFresh(entry.envelope, Date.now())) {
+        this.store.lookedUp('hit', key, id, start);
+        const { e: expiresAt, d: computeMs } = entry.envelope;
+        if (policy.earlyRefreshBeta > 0 && expiresAt !== undefined) {
+          if (shouldRefreshEarly(Date.now(), expiresAt, computeMs ?? 0, policy.earlyRefreshBeta)) {
+            this.#refreshEarly({ key, id, factory, ttlSeconds, jitterPercent: this.jitterPercent, policy, shouldCache });
+          }
+        }
+        return entry.envelope.v;
+      }
+      this.store.lookedUp('miss', key, id, start);
+      let load = this.flights.get<T>(key);
+      if (!load) {
+        const request = { key, id, factory, ttlSeconds, jitterPercent: this.jitterPercent, policy, shouldCache };
+        const stale = entry === FAILED || policy.graceMs > 0 ? entry : undefined; // kept past its TTL only for grace
+        load = new CacheAsideLoad(request, start, this.store, this.flights, stale);
+        this.flights.start(key, load);
+      }
+      const value = await this.#answer(load, start);
+      if (value !== AGAIN) return value;
+    }
+  }
+
+  /** What `load` may give a caller that began at `start`; AGAIN when it must read again. */
+  async #answer(load: CacheAsideLoad<T>, start: number): Promise<T | typeof AGAIN> {
+    const { softTimeoutMs } = load.request.policy;
+    if (softTimeoutMs > 0 && load.stale !== undefined && load.stale !== FAILED) {
+      const early = await raceTimeout(load.outcome, softTimeoutMs);
+      if (early === TIMED_OUT) {
+        const stale = await load.serveStale(start, undefined);
+        if (stale !== REFUSED) {
+          load.reportLateFailure();
+          return stale;
+        }
+      }
+    }
+    const outcome = await load.outcome; // the factory's error, if any, reaches every caller
+    if (outcome.kind === 'value') return outcome.verified || start <= outcome.asOf ? outcome.value : AGAIN;
+    const stale = await load.serveStale(start, outcome.error);
+    if (stale !== REFUSED) return stale;
+    if (outcome.error !== undefined) throw outcome.error;
+    return AGAIN;
+  }
+
+  /** One background refresh per key at a time, without the lock; its failure is reported, never thrown. */
+  #refreshEarly(request: LoadRequest<T>): void {
+    const policy = { ...request.policy, lock: false as const, softTimeoutMs: 0 };
+    this.flights.refreshOnce(request.key, () =>
+      new CacheAsideLoad({ ...request, policy }, performance.now(), this.store, this.flights, undefined).outcome.catch(
+        (error: unknown) =>
+          this.store.runner.report(new CacheFactoryError(request.key, error), this.store.scope(request.key, request.id)),
+      ),
+    );
+  }
+}
