@@ -2,13 +2,13 @@ import type { ChainableCommander } from 'ioredis';
 import { CacheRuntime, type HasRuntime, type RedisClient, RUNTIME, withTimeout } from '../client/command-runner.js';
 import type { CacheEventHandler, CacheEventName } from '../client/events.js';
 import type { CacheStats } from '../client/stats.js';
-import { redactText } from '../core/redact.js';
 import { CacheError, CacheNotInitializedError } from '../errors.js';
 import { CacheService, type CacheServiceOptions } from '../service/cache-service.js';
-import { createClients, urlSecrets } from './create-clients.js';
+import { createClients } from './create-clients.js';
 import {
   type CacheManagerOptions,
   type InjectedClientOptions,
+  publicOptions,
   type ResolvedManagerOptions,
   resolveInjectedOptions,
   resolveManagerOptions,
@@ -42,7 +42,7 @@ export class CacheManager implements HasRuntime {
       );
     const resolved = resolveManagerOptions(options);
     const clients = createClients(resolved);
-    const secrets = urlSecrets(resolved.redisUrl);
+    const { secrets } = resolved;
     for (const client of clients) client.on('error', () => {}); // reported through run() and the health check
     this[RUNTIME].attach(clients, { breaker: resolved.circuitBreaker, commandTimeout: resolved.commandTimeout, secrets });
     const health = setInterval(() => void this.ping(), resolved.healthCheckInterval * 1000);
@@ -70,10 +70,10 @@ export class CacheManager implements HasRuntime {
     return this.#state.client;
   }
 
-  /** The resolved options with defaults applied (password in `redisUrl` masked); undefined before init() or with useClient(). */
+  /** The resolved options with defaults applied, every secret masked; undefined before init() or with useClient(). */
   get options(): Readonly<ResolvedManagerOptions> | undefined {
     const options = this.#state.kind === 'ready' ? this.#state.options : undefined;
-    return options && { ...options, redisUrl: redactText(options.redisUrl) };
+    return options && publicOptions(options);
   }
 
   /** Initialised, connected, and the circuit breaker is not open. The embedded backend is always ready. */

@@ -1,10 +1,16 @@
 import type { ConnectionOptions } from 'node:tls';
 import { z } from 'zod';
 import { configError, definedOnly } from '../core/config-error.js';
+import { parseRedisUrl, type RedisEndpoint } from './redis-url.js';
+import { maskTls, tlsSecrets } from './tls-secrets.js';
 
 /** Options of `cacheManager.init()`. Only `redisUrl` is required. */
 export interface CacheManagerOptions {
-  /** `redis://[user:pass@]host:port/db`, `rediss://…` (TLS) or `memory://` (embedded, in-process). */
+  /**
+   * `redis://[user:pass@]host[:port][/db][?family=4|6&connectionName=…]`, `rediss://…` (TLS) or
+   * `memory://` (embedded, in-process). The password may be percent-encoded or hold any character
+   * raw (the credentials end at the last `@`); write a literal `%` as `%25`.
+   */
   redisUrl: string;
   /** Connections in the pool; commands are spread round-robin. See the README for the numbers. @default 1 */
   maxConnections?: number;
@@ -24,13 +30,16 @@ export interface CacheManagerOptions {
   circuitBreaker?: { failureThreshold?: number | undefined; cooldown?: number | undefined } | false | undefined;
   /** ioredis auto-pipelining: commands issued in one tick share one write. @default true */
   autoPipelining?: boolean;
-  /** TLS options for `rediss://` (CA, client certificate, `servername`…). */
+  /** TLS options for `rediss://` (CA, client certificate, `servername`…). `passphrase`, `key` and `pfx` are never shown. */
   tls?: ConnectionOptions;
 }
 
 /** Options after validation, with every default applied. */
 export interface ResolvedManagerOptions {
+  /** The URL with its password masked (`redis://user:***@host`). */
   redisUrl: string;
+  /** What `redisUrl` says to connect to; the password is `***` in `cacheManager.options`. */
+  endpoint: RedisEndpoint;
   maxConnections: number;
   socketTimeout: number;
   socketConnectTimeout: number;
@@ -41,6 +50,8 @@ export interface ResolvedManagerOptions {
   circuitBreaker: { failureThreshold: number; cooldown: number } | false;
   autoPipelining: boolean;
   tls: ConnectionOptions | undefined;
+  /** The password (as written and decoded) and TLS passphrases, scrubbed from every report; `[]` in `cacheManager.options`. */
+  secrets: readonly string[];
 }
 
 export const MANAGER_DEFAULTS = {
@@ -60,9 +71,12 @@ const ms = (what: string) =>
     .int()
     .positive();
 const schema = z.strictObject({
-  redisUrl: z
-    .string({ error: 'required: a redis://, rediss:// or memory:// URL' })
-    .refine((url) => /^(rediss?|memory):\/\//.test(url), 'expected a URL starting with redis://, rediss:// or memory://'),
+  redisUrl: z.string({ error: 'required: a redis://, rediss:// or memory:// URL' }).transform((url, ctx) => {
+    const parsed = parseRedisUrl(url);
+    if (!('error' in parsed)) return parsed;
+    ctx.issues.push({ code: 'custom', message: parsed.error, input: undefined }); // never the raw URL
+    return z.NEVER;
+  }),
   maxConnections: z.number().int().min(1).max(1000).optional(),
   socketTimeout: ms('a timeout').optional(),
   socketConnectTimeout: ms('a timeout').optional(),
@@ -86,8 +100,10 @@ export function resolveManagerOptions(input: unknown): ResolvedManagerOptions {
   if (!parsed.success) throw configError('cacheManager options', parsed.error);
   const o = parsed.data;
   const socketTimeout = o.socketTimeout ?? MANAGER_DEFAULTS.socketTimeout;
+  const tls = o.tls as ConnectionOptions | undefined;
   return {
-    redisUrl: o.redisUrl,
+    redisUrl: o.redisUrl.masked,
+    endpoint: o.redisUrl.endpoint,
     maxConnections: o.maxConnections ?? MANAGER_DEFAULTS.maxConnections,
     socketTimeout,
     socketConnectTimeout: o.socketConnectTimeout ?? MANAGER_DEFAULTS.socketConnectTimeout,
@@ -97,8 +113,16 @@ export function resolveManagerOptions(input: unknown): ResolvedManagerOptions {
     retryMaxDelay: o.retryMaxDelay ?? MANAGER_DEFAULTS.retryMaxDelay,
     circuitBreaker: resolveBreaker(o.circuitBreaker),
     autoPipelining: o.autoPipelining ?? MANAGER_DEFAULTS.autoPipelining,
-    tls: o.tls as ConnectionOptions | undefined,
+    tls,
+    secrets: [...o.redisUrl.secrets, ...tlsSecrets(tls)],
   };
+}
+
+/** The options as `cacheManager.options` shows them: no password, passphrase or private key. */
+export function publicOptions(options: ResolvedManagerOptions): ResolvedManagerOptions {
+  const { endpoint } = options;
+  const masked = endpoint.kind === 'redis' && endpoint.password !== undefined ? { ...endpoint, password: '***' } : endpoint;
+  return { ...options, endpoint: masked, tls: maskTls(options.tls), secrets: [] };
 }
 
 /** Options of `useClient()`: how ts-rc guards a client it did not create. */
