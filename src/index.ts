@@ -35,6 +35,7 @@ export {
 } from './errors.js';
 export { CacheManager, cacheManager } from './manager/cache-manager.js';
 export type { CacheManagerOptions, InjectedClientOptions, ResolvedManagerOptions } from './manager/manager-options.js';
+export type { RedisEndpoint, RedisServer } from './manager/redis-url.js';
 export type { CacheId, CacheServiceOptions, GetOrSetOptions, WriteOptions } from './service/cache-service.js';
 export { CacheService } from './service/cache-service.js';
 export type { ResilienceOptions } from './service/resilience-options.js';

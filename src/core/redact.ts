@@ -1,9 +1,16 @@
-const URL_CREDENTIALS = /(\b[a-z][a-z0-9+.-]*:\/\/)([^:@/\s]*):([^@/\s]*)@/gi;
+/**
+ * `scheme://user:password@host`, the password holding anything (`@`, `/`, spaces): it runs to the
+ * last `@` before a host on the same line, never into the next URL. Text without
+ * `scheme://user:` is never touched, nor `scheme://host:port/…` (a port, then a path or the end).
+ */
+const URL_CREDENTIALS =
+  /(\b[a-z][a-z0-9+.-]*:\/\/)([^:@/\s]*):(?!\d{1,5}(?:[/?#\s,;)'"\]]|$))((?:(?![a-z][a-z0-9+.-]*:\/\/)[^\r\n])*)@(?=[\p{L}\p{N}[])/giu;
 
 /** Replace `scheme://user:password@` credentials and any known secret with `***`. */
 export function redactText(text: string, secrets: readonly string[] = []): string {
   let out = text.replace(URL_CREDENTIALS, '$1$2:***@');
-  for (const secret of secrets) if (secret) out = out.split(secret).join('***');
+  // Longest first, so a secret that contains another is not left half-masked.
+  for (const secret of [...secrets].sort((a, b) => b.length - a.length)) if (secret) out = out.split(secret).join('***');
   return out;
 }
 

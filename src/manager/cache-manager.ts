@@ -4,15 +4,16 @@ import { bindRunner, CommandRunner } from '../client/command-runner.js';
 import type { CacheEventHandler, CacheEventName } from '../client/events.js';
 import { type RedisClient, statusOf } from '../client/redis-client.js';
 import type { CacheStats } from '../client/stats.js';
-import { redactText } from '../core/redact.js';
 import { withTimeout } from '../core/timeout.js';
 import { CacheAlreadyInitializedError, CacheNotInitializedError } from '../errors.js';
 import { CacheService, type CacheServiceOptions } from '../service/cache-service.js';
 import { singleFlightOf } from '../service/single-flight.js';
-import { createClients, urlSecrets } from './create-clients.js';
+import { createClients } from './create-clients.js';
 import {
   type CacheManagerOptions,
   type InjectedClientOptions,
+  type ManagerSettings,
+  publicOptions,
   type ResolvedManagerOptions,
   resolveInjectedOptions,
   resolveManagerOptions,
@@ -24,7 +25,7 @@ type State =
       kind: 'ready';
       client: RedisClient;
       owned: readonly RedisClient[];
-      options?: ResolvedManagerOptions;
+      options?: ManagerSettings;
       health?: NodeJS.Timeout;
     };
 
@@ -46,7 +47,7 @@ export class CacheManager {
     if (this.#state.kind !== 'idle') throw new CacheAlreadyInitializedError('is already initialised');
     const resolved = resolveManagerOptions(options);
     const clients = createClients(resolved);
-    const secrets = urlSecrets(resolved.redisUrl);
+    const { secrets } = resolved;
     for (const client of clients) client.on('error', () => {}); // reported through run() and the health check
     this.#runner.attach(clients, {
       breaker: breakerSettings(resolved.circuitBreaker),
@@ -77,10 +78,10 @@ export class CacheManager {
     return this.#state.client;
   }
 
-  /** The resolved options with defaults applied (password in `redisUrl` masked); undefined before init() or with useClient(). */
+  /** The resolved options with defaults applied, every secret masked; undefined before init() or with useClient(). */
   get options(): Readonly<ResolvedManagerOptions> | undefined {
     const options = this.#state.kind === 'ready' ? this.#state.options : undefined;
-    return options && { ...options, redisUrl: redactText(options.redisUrl) };
+    return options && publicOptions(options);
   }
 
   /** Initialised, connected, and the circuit breaker is not open. The embedded backend is always ready. */

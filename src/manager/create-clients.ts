@@ -1,22 +1,27 @@
-import { Redis } from 'ioredis';
+import type { ConnectionOptions } from 'node:tls';
+import { Redis, type RedisOptions } from 'ioredis';
 import RedisMock from 'ioredis-mock';
 import type { RedisClient } from '../client/redis-client.js';
+import { definedOnly } from '../core/config-error.js';
 import type { ResolvedManagerOptions } from './manager-options.js';
+import type { RedisServer } from './redis-url.js';
 
 let embeddedCount = 0;
 
 /** The clients a manager owns for these options: one embedded store, or a pool of connections. */
 export function createClients(options: ResolvedManagerOptions): RedisClient[] {
-  if (options.redisUrl.startsWith('memory://')) {
+  const { endpoint } = options;
+  if (endpoint.kind === 'memory') {
     // ioredis-mock shares data between instances with the same host:port; a unique host gives
     // every manager its own keyspace.
     return [new RedisMock({ host: `ts-rc-memory-${++embeddedCount}`, port: 6379 })];
   }
-  const tls = options.redisUrl.startsWith('rediss://') ? (options.tls ?? {}) : undefined;
+  const server = serverOptions(endpoint, options.tls);
   return Array.from(
     { length: options.maxConnections },
     () =>
-      new Redis(options.redisUrl, {
+      new Redis({
+        ...server,
         connectTimeout: options.socketConnectTimeout,
         socketTimeout: options.socketTimeout,
         commandTimeout: options.commandTimeout,
@@ -24,17 +29,18 @@ export function createClients(options: ResolvedManagerOptions): RedisClient[] {
         // A cache command is worth one reconnect attempt, not a queue that grows while Redis is away.
         maxRetriesPerRequest: 1,
         retryStrategy: (attempt) => Math.min(options.retryBaseDelay * 2 ** (attempt - 1), options.retryMaxDelay),
-        ...(tls && { tls }),
       }),
   );
 }
 
-/** The password in a Redis URL, so errors can be scrubbed of it. */
-export function urlSecrets(redisUrl: string): string[] {
-  try {
-    const { password } = new URL(redisUrl);
-    return password ? [password, decodeURIComponent(password)] : [];
-  } catch {
-    return [];
-  }
+/** Connection fields from the parsed URL: ioredis never sees (and never re-parses) the URL itself. */
+function serverOptions(server: RedisServer, tls: ConnectionOptions | undefined): RedisOptions {
+  const { host, port, db, username, password, family, connectionName } = server;
+  return {
+    host,
+    port,
+    db,
+    ...definedOnly({ username, password, family, connectionName }),
+    ...(server.tls && { tls: tls ?? {} }),
+  };
 }

@@ -1,10 +1,17 @@
 import type { ConnectionOptions } from 'node:tls';
 import { z } from 'zod';
-import { configError, definedOnly } from '../core/config-error.js';
+import { configError } from '../core/config-error.js';
+import { DEFAULTS } from '../core/defaults.js';
+import { parseRedisUrl, type RedisEndpoint } from './redis-url.js';
+import { maskTls, tlsSecrets } from './tls-secrets.js';
 
 /** Options of `cacheManager.init()`. Only `redisUrl` is required. */
 export interface CacheManagerOptions {
-  /** `redis://[user:pass@]host:port/db`, `rediss://…` (TLS) or `memory://` (embedded, in-process). */
+  /**
+   * `redis://[user:pass@]host[:port][/db][?family=4|6&connectionName=…]`, `rediss://…` (TLS) or
+   * `memory://` (embedded, in-process). The password may be percent-encoded or hold any character
+   * raw (the credentials end at the last `@`); write a literal `%` as `%25`.
+   */
   redisUrl: string;
   /** Connections in the pool; commands are spread round-robin. See the README for the numbers. @default 1 */
   maxConnections?: number;
@@ -24,13 +31,16 @@ export interface CacheManagerOptions {
   circuitBreaker?: { failureThreshold?: number | undefined; cooldown?: number | undefined } | false | undefined;
   /** ioredis auto-pipelining: commands issued in one tick share one write. @default true */
   autoPipelining?: boolean;
-  /** TLS options for `rediss://` (CA, client certificate, `servername`…). */
+  /** TLS options for `rediss://` (CA, client certificate, `servername`…). `passphrase`, `key` and `pfx` are never shown. */
   tls?: ConnectionOptions;
 }
 
 /** Options after validation, with every default applied. */
 export interface ResolvedManagerOptions {
+  /** The URL with its password masked (`redis://user:***@host`). */
   redisUrl: string;
+  /** What `redisUrl` says to connect to; the password is `***` in `cacheManager.options`. */
+  endpoint: RedisEndpoint;
   maxConnections: number;
   socketTimeout: number;
   socketConnectTimeout: number;
@@ -43,16 +53,11 @@ export interface ResolvedManagerOptions {
   tls: ConnectionOptions | undefined;
 }
 
-export const MANAGER_DEFAULTS = {
-  maxConnections: 1,
-  socketTimeout: 5000,
-  socketConnectTimeout: 2000,
-  healthCheckInterval: 30,
-  retryBaseDelay: 50,
-  retryMaxDelay: 2000,
-  circuitBreaker: { failureThreshold: 5, cooldown: 5000 },
-  autoPipelining: true,
-} as const;
+/** The resolved options plus what must never be shown: the secrets scrubbed from every report. */
+export interface ManagerSettings extends ResolvedManagerOptions {
+  /** The password (as written and decoded) and TLS passphrases. */
+  readonly secrets: readonly string[];
+}
 
 const ms = (what: string) =>
   z
@@ -60,9 +65,12 @@ const ms = (what: string) =>
     .int()
     .positive();
 const schema = z.strictObject({
-  redisUrl: z
-    .string({ error: 'required: a redis://, rediss:// or memory:// URL' })
-    .refine((url) => /^(rediss?|memory):\/\//.test(url), 'expected a URL starting with redis://, rediss:// or memory://'),
+  redisUrl: z.string({ error: 'required: a redis://, rediss:// or memory:// URL' }).transform((url, ctx) => {
+    const parsed = parseRedisUrl(url);
+    if (!('error' in parsed)) return parsed;
+    ctx.issues.push({ code: 'custom', message: parsed.error, input: undefined }); // never the raw URL
+    return z.NEVER;
+  }),
   maxConnections: z.number().int().min(1).max(1000).optional(),
   socketTimeout: ms('a timeout').optional(),
   socketConnectTimeout: ms('a timeout').optional(),
@@ -81,24 +89,34 @@ const schema = z.strictObject({
 });
 
 /** Validate once at the edge and apply defaults; throws a `CacheConfigError` naming each bad field. */
-export function resolveManagerOptions(input: unknown): ResolvedManagerOptions {
+export function resolveManagerOptions(input: unknown): ManagerSettings {
   const parsed = schema.safeParse(input);
   if (!parsed.success) throw configError('cacheManager options', parsed.error);
   const o = parsed.data;
-  const socketTimeout = o.socketTimeout ?? MANAGER_DEFAULTS.socketTimeout;
+  const socketTimeout = o.socketTimeout ?? DEFAULTS.socketTimeoutMs;
+  const tls = o.tls as ConnectionOptions | undefined;
   return {
-    redisUrl: o.redisUrl,
-    maxConnections: o.maxConnections ?? MANAGER_DEFAULTS.maxConnections,
+    redisUrl: o.redisUrl.masked,
+    endpoint: o.redisUrl.endpoint,
+    maxConnections: o.maxConnections ?? DEFAULTS.maxConnections,
     socketTimeout,
-    socketConnectTimeout: o.socketConnectTimeout ?? MANAGER_DEFAULTS.socketConnectTimeout,
+    socketConnectTimeout: o.socketConnectTimeout ?? DEFAULTS.socketConnectTimeoutMs,
     commandTimeout: o.commandTimeout ?? socketTimeout,
-    healthCheckInterval: o.healthCheckInterval ?? MANAGER_DEFAULTS.healthCheckInterval,
-    retryBaseDelay: o.retryBaseDelay ?? MANAGER_DEFAULTS.retryBaseDelay,
-    retryMaxDelay: o.retryMaxDelay ?? MANAGER_DEFAULTS.retryMaxDelay,
+    healthCheckInterval: o.healthCheckInterval ?? DEFAULTS.healthCheckIntervalSeconds,
+    retryBaseDelay: o.retryBaseDelay ?? DEFAULTS.retryBaseDelayMs,
+    retryMaxDelay: o.retryMaxDelay ?? DEFAULTS.retryMaxDelayMs,
     circuitBreaker: resolveBreaker(o.circuitBreaker),
-    autoPipelining: o.autoPipelining ?? MANAGER_DEFAULTS.autoPipelining,
-    tls: o.tls as ConnectionOptions | undefined,
+    autoPipelining: o.autoPipelining ?? DEFAULTS.autoPipelining,
+    tls,
+    secrets: [...o.redisUrl.secrets, ...tlsSecrets(tls)],
   };
+}
+
+/** The options as `cacheManager.options` shows them: no password, passphrase or private key. */
+export function publicOptions(settings: ManagerSettings): ResolvedManagerOptions {
+  const { secrets: _, endpoint, ...options } = settings;
+  const masked = endpoint.kind === 'redis' && endpoint.password !== undefined ? { ...endpoint, password: '***' } : endpoint;
+  return { ...options, endpoint: masked, tls: maskTls(options.tls) };
 }
 
 /** Options of `useClient()`: how ts-rc guards a client it did not create. */
@@ -111,11 +129,13 @@ export function resolveInjectedOptions(input: unknown): Pick<ResolvedManagerOpti
   const parsed = injectedSchema.safeParse(input ?? {});
   if (!parsed.success) throw configError('useClient options', parsed.error);
   return {
-    commandTimeout: parsed.data.commandTimeout ?? MANAGER_DEFAULTS.socketTimeout,
+    commandTimeout: parsed.data.commandTimeout ?? DEFAULTS.socketTimeoutMs,
     circuitBreaker: resolveBreaker(parsed.data.circuitBreaker),
   };
 }
 
 function resolveBreaker(input: CacheManagerOptions['circuitBreaker']): ResolvedManagerOptions['circuitBreaker'] {
-  return input === false ? false : { ...MANAGER_DEFAULTS.circuitBreaker, ...definedOnly(input ?? {}) };
+  if (input === false) return false;
+  const { failureThreshold, cooldownMs } = DEFAULTS.circuitBreaker;
+  return { failureThreshold: input?.failureThreshold ?? failureThreshold, cooldown: input?.cooldown ?? cooldownMs };
 }

@@ -1,0 +1,86 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { inspect } from 'node:util';
+import { expect } from 'chai';
+import { Redis } from 'ioredis';
+import type { CacheEvent } from '../../src/client/events.js';
+import { CacheManager } from '../../src/manager/cache-manager.js';
+import { describeOnRedis } from '../support/backends.js';
+import { freePort, waitUntil } from '../support/redis-process.js';
+
+/** Every character that broke URL parsing or masking: `#`, `/`, `?`, `@`, a space. */
+const PASSWORD = 'p#ss/w?rd@ s3cr et';
+const WRONG = 'wr#ng/p?ss@ w0rd';
+const FORMS = [PASSWORD, WRONG, encodeURIComponent(PASSWORD), encodeURIComponent(WRONG)];
+
+async function authenticatedPing(port: number): Promise<boolean> {
+  const client = new Redis({ port, host: '127.0.0.1', password: PASSWORD, lazyConnect: true, retryStrategy: () => null });
+  client.on('error', () => {});
+  try {
+    await client.connect();
+    return (await client.ping()) === 'PONG';
+  } catch {
+    return false;
+  } finally {
+    client.disconnect();
+  }
+}
+
+/** Everything a report could carry: the event, `String(error)`, its cause and both stacks. */
+function reported(events: readonly CacheEvent[]): string {
+  return events
+    .map(({ error, ...event }) => {
+      const cause = error?.cause as Error | undefined;
+      return [inspect(event), String(error), error?.stack, inspect(error, { depth: 10 }), String(cause), cause?.stack].join('\n');
+    })
+    .join('\n');
+}
+
+describeOnRedis('passwords with URL characters, on a redis-server with --requirepass', () => {
+  let port: number;
+  let server: ChildProcess;
+  let manager: CacheManager | undefined;
+
+  before(async function () {
+    this.timeout(10_000);
+    port = await freePort();
+    const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--requirepass', PASSWORD];
+    server = spawn('redis-server', args, { stdio: 'ignore' });
+    await waitUntil(() => authenticatedPing(port), 5000, `redis-server on port ${port} did not start`);
+  });
+  after(() => {
+    if (server.pid !== undefined && server.exitCode === null) process.kill(server.pid, 'SIGKILL');
+  });
+  afterEach(async () => {
+    await manager?.close();
+    manager = undefined;
+  });
+
+  const urls = {
+    'written raw': () => `redis://:${PASSWORD}@127.0.0.1:${port}/1`,
+    'percent-encoded, with the default user': () => `redis://default:${encodeURIComponent(PASSWORD)}@127.0.0.1:${port}/1`,
+  };
+  for (const [how, url] of Object.entries(urls)) {
+    it(`connects and caches with the password ${how}`, async () => {
+      manager = new CacheManager().init({ redisUrl: url() });
+      await waitUntil(() => manager!.isAvailable, 3000, 'connection not ready');
+      const users = manager.service<{ name: string }>('users', { prefix: 'secrets-test' });
+      expect(await users.set('1', { name: 'Ada' })).to.equal(true);
+      expect(await users.get('1')).to.deep.equal({ name: 'Ada' });
+      expect(await users.delete('1')).to.equal(true);
+      expect(JSON.stringify(manager.options)).to.not.include(PASSWORD).and.not.include(encodeURIComponent(PASSWORD));
+    });
+  }
+
+  it('a wrong password fails gracefully, and neither password appears in any report', async () => {
+    manager = new CacheManager().init({ redisUrl: `redis://default:${WRONG}@127.0.0.1:${port}`, commandTimeout: 300 });
+    const events: CacheEvent[] = [];
+    for (const name of ['error', 'degraded'] as const) manager.on(name, (event) => events.push(event));
+    const users = manager.service<string>('users', { prefix: 'secrets-test' });
+    expect(await users.getOrSet('1', () => 'from the factory')).to.equal('from the factory');
+    expect(await users.get('1')).to.equal(null);
+    expect(await manager.ping()).to.equal(false);
+    expect(events.length).to.be.greaterThan(0);
+    const text = `${reported(events)}\n${JSON.stringify(manager.options)}`;
+    for (const secret of FORMS) expect(text).to.not.include(secret);
+  });
+});
