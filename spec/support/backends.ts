@@ -1,4 +1,5 @@
 import { Redis } from 'ioredis';
+import RedisMock from 'ioredis-mock';
 import { CacheManager } from '../../src/manager/cache-manager.js';
 
 /** Where the real-Redis suites connect. */
@@ -99,4 +100,17 @@ export async function cleanPrefix(manager: CacheManager, prefix: string): Promis
     ours.push(...keys);
   } while (cursor !== '0');
   for (let i = 0; i < ours.length; i += 1000) await client.del(...ours.slice(i, i + 1000));
+}
+
+/**
+ * `count` managers sharing one keyspace, standing for processes sharing one Redis: on real Redis
+ * each has its own connection; on memory:// they share one ioredis-mock keyspace.
+ */
+export function managersSharing(backend: Backend, count: number): CacheManager[] {
+  const host = `shared-${process.pid}-${Math.random().toString(36).slice(2, 10)}`;
+  return Array.from({ length: count }, () =>
+    backend.name === 'memory'
+      ? new CacheManager().useClient(new RedisMock({ host }))
+      : new CacheManager().init({ redisUrl: backend.url, commandTimeout: 1000, healthCheckInterval: 1 }),
+  );
 }
