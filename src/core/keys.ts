@@ -3,7 +3,11 @@ import { canonicalize, hashText } from './canonical.js';
 
 /** Where a key lives: `<prefix>:<version>:<namespace>:…`. */
 export interface KeyOptions {
-  /** Parameters that select a variant of the entry; hashed independent of key order. */
+  /**
+   * Parameters that select a variant of the entry; hashed by value and type, independent of key
+   * order (see `canonicalize`). A part that can't be encoded (a function, an object with only
+   * `#private` state) is a `CacheKeyError` naming its path, e.g. `params.where.country`.
+   */
   params?: object | undefined;
   /** @default 'cache' */
   prefix?: string | undefined;
@@ -15,6 +19,7 @@ export interface KeyOptions {
 export const MAX_IDENTIFIER_LENGTH = 256;
 export const DEFAULT_PREFIX = 'cache';
 export const DEFAULT_VERSION = 'v1';
+const PARAMS_ADVICE = 'pass plain data (encode the value yourself) or give its class a toJSON()';
 
 /**
  * The full Redis key for one entry.
@@ -75,7 +80,7 @@ export function identifierPart(identifier: string | number, params?: object): st
     );
   if (id.length > MAX_IDENTIFIER_LENGTH) id = `~h~${hashText(id)}`;
   if (params === undefined) return id;
-  const canonical = canonicalize(params);
+  const canonical = canonicalize(params, 'params', PARAMS_ADVICE);
   return canonical === '{}' ? id : `${id}:${hashText(canonical)}`;
 }
 
