@@ -70,12 +70,10 @@ export function writeInstance(value: object, walk: Walk): string {
   if (isRegExp(value)) return `@RegExp(${JSON.stringify(value.source)},${JSON.stringify(value.flags)})`;
   if (isBoxedPrimitive(value)) return `@Boxed(${walk.write(value.valueOf())})`;
   const name = className(value);
-  if (isOpaque(value)) throw new Unencodable(`is a ${name}, whose state a cache key can't see`);
+  if (isOpaque(value)) throw new Unencodable(`is ${named(name)}, whose state a cache key can't see`);
   if (isRealmPlain(value, name)) return walk.fields(value);
   if (Object.keys(value).length === 0) {
-    throw new Unencodable(
-      `is ${name ? `a ${name}` : 'an object'} with no visible state (only #private fields, getters or internal slots)`,
-    );
+    throw new Unencodable(`is ${named(name)} with no visible state (only #private fields, getters or internal slots)`);
   }
   return `@Class(${JSON.stringify(name)},${walk.fields(value)})`;
 }
@@ -153,6 +151,11 @@ function className(value: object): string {
   const proto: { constructor?: unknown } | null = Object.getPrototypeOf(value);
   const ctor = proto?.constructor;
   return typeof ctor === 'function' ? ctor.name : '';
+}
+
+/** `a User`, `an Error`, `an object` (anonymous class); `a U…` reads right more often (User, URL, Uint8Array). */
+function named(name: string): string {
+  return name === '' ? 'an object' : `${/^[AEIO]/i.test(name) ? 'an' : 'a'} ${name}`;
 }
 
 function describe(error: unknown): string {

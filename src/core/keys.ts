@@ -69,7 +69,11 @@ export function keyLayout(namespace: string, options: Omit<KeyOptions, 'params'>
   };
 }
 
-/** The identifier (hashed when long) plus, when params are given and not empty, their hash. */
+/**
+ * The identifier (hashed when long) plus, when params are given and not empty, their hash.
+ * @throws CacheKeyError for an identifier that is not a string or finite number, or params that
+ *   can't be encoded (the message names the path, e.g. `params.where.country`)
+ */
 export function identifierPart(identifier: string | number, params?: object): string {
   let id: string;
   if (typeof identifier === 'string') id = identifier;
