@@ -1,9 +1,12 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
+import { canonicalize } from '../../src/core/canonical.js';
 import { globToRegExp } from '../../src/core/glob.js';
 import { buildCacheKey, invalidatePattern } from '../../src/core/keys.js';
+import { defaultKey } from '../../src/decorators/default-key.js';
 import type { CacheManager } from '../../src/manager/cache-manager.js';
 import { cleanPrefix, describeOnBackends, managerFor, uniquePrefix } from '../support/backends.js';
+import { sameKeyValue, typedPair, typedValue, withOrderReversed } from '../support/typed-values.js';
 
 const namespace = fc.string({ minLength: 1, maxLength: 12, unit: 'grapheme' }).filter((s) => !s.includes(':'));
 const identifier = fc.oneof(
@@ -41,6 +44,33 @@ describe('fuzz: keys', () => {
         expect(buildCacheKey('ns', 'id', { params: reversed })).to.equal(buildCacheKey('ns', 'id', { params: p }));
       }),
       { numRuns: 300 },
+    );
+  });
+});
+
+describe('fuzz: keys never alias', () => {
+  it('two values share a canonical text, a params key and a default key exactly when they hold the same thing', () => {
+    fc.assert(
+      fc.property(typedPair, ([a, b]) => {
+        const same = sameKeyValue(a, b);
+        expect(canonicalize(a) === canonicalize(b), `${canonicalize(a)}  vs  ${canonicalize(b)}`).to.equal(same);
+        expect(buildCacheKey('ns', 'id', { params: { v: a } }) === buildCacheKey('ns', 'id', { params: { v: b } })).to.equal(
+          same,
+        );
+        expect(defaultKey('f', [a, 1]) === defaultKey('f', [b, 1])).to.equal(same);
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('the order of object properties, Map entries and Set elements never changes the text', () => {
+    fc.assert(
+      fc.property(typedValue, (value) => {
+        const reversed = withOrderReversed(value);
+        expect(sameKeyValue(value, reversed)).to.equal(true);
+        expect(canonicalize(reversed)).to.equal(canonicalize(value));
+      }),
+      { numRuns: 500 },
     );
   });
 });

@@ -27,8 +27,71 @@ describe('keys', () => {
       expect(key({ page: 1 })).to.not.equal(key({ page: 2 }));
     });
 
+    it('keeps the params hash of plain JSON values as it was before Map/Set/Date support', () => {
+      const params = { page: 1, filter: { b: 2, a: [1, 'x', null, true, 1.5, -3] }, q: 'ünï "x"' };
+      expect(buildCacheKey('search', 'q', { params })).to.equal('cache:v1:search:q:GMKwuyu5j5nbTn_Il5I3wY');
+    });
+
+    it('hashes params that JSON would flatten by their value and type, so they never alias', () => {
+      const key = (params: object) => buildCacheKey('price', 'p', { params });
+      const keys = [
+        key({ where: new Map([['country', 'FR']]) }),
+        key({ where: new Map([['country', 'US']]) }),
+        key({ where: { country: 'FR' } }),
+        key({ where: new Map() }),
+        key({ at: new Date(0) }),
+        key({ at: '1970-01-01T00:00:00.000Z' }),
+        key({ tags: new Set(['a']) }),
+        key({ tags: new Set(['b']) }),
+        key({ tags: ['a'] }),
+        key({ n: Number.NaN }),
+        key({ n: null }),
+        key({ list: [undefined] }),
+        key({ list: [null] }),
+        key({ bytes: new Uint8Array([1]) }),
+        key({ bytes: new Uint8Array([2]) }),
+      ];
+      expect(new Set(keys).size).to.equal(keys.length);
+      expect(
+        key({
+          where: new Map<string, unknown>([
+            ['a', 1],
+            ['b', 2],
+          ]),
+        }),
+      ).to.equal(
+        key({
+          where: new Map<string, unknown>([
+            ['b', 2],
+            ['a', 1],
+          ]),
+        }),
+      );
+    });
+
+    it('rejects params it cannot see into with a CacheKeyError naming the path', () => {
+      class Secret {
+        readonly #value = 'x';
+        reveal(): string {
+          return this.#value;
+        }
+      }
+      expect(() => buildCacheKey('p', 1, { params: { where: { country: () => 'FR' } } })).to.throw(
+        CacheKeyError,
+        /params\.where\.country is a function; pass plain data/,
+      );
+      expect(() => buildCacheKey('p', 1, { params: { by: new Secret() } })).to.throw(
+        CacheKeyError,
+        /params\.by is a Secret with no visible state/,
+      );
+      const circular: Record<string, unknown> = {};
+      circular.self = circular;
+      expect(() => buildCacheKey('p', 1, { params: circular })).to.throw(CacheKeyError, /params\.self refers back to itself/);
+    });
+
     it('treats {} as no params, and the options argument is optional', () => {
       expect(buildCacheKey('users', 1, { params: {} })).to.equal(buildCacheKey('users', 1));
+      expect(buildCacheKey('users', 1, { params: { a: undefined } })).to.equal(buildCacheKey('users', 1));
       expect(buildCacheKey('users', 1, {})).to.equal('cache:v1:users:1');
     });
 

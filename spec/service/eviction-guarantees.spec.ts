@@ -109,7 +109,10 @@ describeOnBackends('eviction guarantees', (backend) => {
       const started = performance.now();
       const errors = await Promise.all([rejection(rows.getOrSet('1', never)), rejection(rows.getOrSet('1', never))]);
       expect(performance.now() - started).to.be.below(1000);
-      for (const error of errors) expect(error).to.be.instanceOf(CacheFactoryError).and.match(/hardTimeout/);
+      for (const error of errors)
+        expect(error)
+          .to.be.instanceOf(CacheFactoryError)
+          .and.match(/hardTimeout/);
       expect(await rows.getOrSet('1', async () => 'fresh'), 'the next call loads afresh').to.equal('fresh');
     });
 

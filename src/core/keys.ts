@@ -4,7 +4,11 @@ import { DEFAULTS } from './defaults.js';
 
 /** Where a key lives: `<prefix>:<version>:<namespace>:…`. */
 export interface KeyOptions {
-  /** Parameters that select a variant of the entry; hashed independent of key order. */
+  /**
+   * Parameters that select a variant of the entry; hashed by value and type, independent of key
+   * order (see `canonicalize`). A part that can't be encoded (a function, an object with only
+   * `#private` state) is a `CacheKeyError` naming its path, e.g. `params.where.country`.
+   */
   params?: object | undefined;
   /** @default 'cache' */
   prefix?: string | undefined;
@@ -14,6 +18,7 @@ export interface KeyOptions {
 
 /** An identifier part longer than this is replaced by its hash, so a key stays under 1 KB. */
 export const MAX_IDENTIFIER_LENGTH = 256;
+const PARAMS_ADVICE = 'pass plain data (encode the value yourself) or give its class a toJSON()';
 
 /**
  * The full Redis key for one entry.
@@ -63,7 +68,11 @@ export function keyLayout(namespace: string, options: Omit<KeyOptions, 'params'>
   };
 }
 
-/** The identifier (hashed when long) plus, when params are given and not empty, their hash. */
+/**
+ * The identifier (hashed when long) plus, when params are given and not empty, their hash.
+ * @throws CacheKeyError for an identifier that is not a string or finite number, or params that
+ *   can't be encoded (the message names the path, e.g. `params.where.country`)
+ */
 export function identifierPart(identifier: string | number, params?: object): string {
   let id: string;
   if (typeof identifier === 'string') id = identifier;
@@ -74,7 +83,7 @@ export function identifierPart(identifier: string | number, params?: object): st
     );
   if (id.length > MAX_IDENTIFIER_LENGTH) id = `~h~${hashText(id)}`;
   if (params === undefined) return id;
-  const canonical = canonicalize(params);
+  const canonical = canonicalize(params, 'params', PARAMS_ADVICE);
   return canonical === '{}' ? id : `${id}:${hashText(canonical)}`;
 }
 

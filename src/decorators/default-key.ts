@@ -1,14 +1,17 @@
 import { canonicalize, hashText } from '../core/canonical.js';
-import { CacheKeyError } from '../errors.js';
 
 /** Primitive arguments longer than this (encoded) are hashed, so default keys stay short. */
 const MAX_READABLE_ARGUMENT = 64;
+const ADVICE = 'give the decorator a key function, or give the class a toJSON()';
 
 /**
  * The identifier used when a decorator has no `key`: the method name plus a stable encoding of
  * the arguments. Primitives stay readable (`find:"42",true`); objects and long values become
- * `#<hash>` of their canonical form, so equal arguments give one key whatever their property
- * order. Trailing `undefined` arguments are dropped: `f()` and `f(undefined)` share a key.
+ * `#<hash>` of their canonical form (by value and type, see `canonicalize`), so equal arguments
+ * give one key whatever their property order. Trailing `undefined` arguments are dropped: `f()`
+ * and `f(undefined)` share a key.
+ * @throws CacheKeyError naming the argument (and the path inside it) that can't be encoded,
+ *   e.g. an object whose state is only `#private` fields.
  */
 export function defaultKey(method: string, args: readonly unknown[]): string {
   let end = args.length;
@@ -20,15 +23,8 @@ export function defaultKey(method: string, args: readonly unknown[]): string {
 }
 
 function encode(method: string, index: number, arg: unknown): string {
-  let text: string;
-  try {
-    text = canonicalize(arg);
-  } catch (error) {
-    throw new CacheKeyError(
-      `argument ${index} of ${method}() can't be encoded into a default key (${(error as Error).message}): give the decorator a key function`,
-    );
-  }
-  // Strings are quoted by canonicalize, so `#…` never collides with a readable argument.
-  const readable = arg === null || (typeof arg !== 'object' && typeof arg !== 'function');
+  const text = canonicalize(arg, `argument ${index} of ${method}()`, ADVICE);
+  // Encodings never start with `#`, so a hash never collides with a readable argument.
+  const readable = arg === null || typeof arg !== 'object';
   return readable && text.length <= MAX_READABLE_ARGUMENT ? text : `#${hashText(text)}`;
 }
