@@ -71,6 +71,20 @@ describe('model', () => {
       expect(back).to.deep.equal(value);
     });
 
+    it('stores a BigInt through a codec', () => {
+      const big = z.codec(z.string().regex(/^-?\d+$/), z.bigint(), { decode: (s) => BigInt(s), encode: (n) => String(n) });
+      const bigCodec = createCodec(modelAdapter(z.object({ n: big })), 1024);
+      const text = bigCodec.encode({ v: { n: 2n ** 70n } });
+      expect(text).to.equal('{"v":{"n":"1180591620717411303424"}}');
+      expect(bigCodec.decode(text, 'k').v.n).to.equal(2n ** 70n);
+    });
+
+    it('is not needed by z.coerce.date(), which reads the ISO string back as a Date', () => {
+      const coerced = createCodec(modelAdapter(z.object({ at: z.coerce.date() })), 1024);
+      expect(modelProblem(z.object({ at: z.coerce.date() }))).to.equal(undefined);
+      expect(coerced.decode(coerced.encode({ v: { at: new Date(5) } }), 'k').v.at).to.deep.equal(new Date(5));
+    });
+
     it('rejects on write a value the codec does not accept', () => {
       expect(() => codec.encode({ v: { id: '1', at: 'yesterday' as never, seen: [] } })).to.throw(CacheSerializationError);
     });

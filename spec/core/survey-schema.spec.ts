@@ -12,6 +12,7 @@ describe('surveySchema', () => {
     const schema = z.object({
       at: z.date(),
       n: z.bigint(),
+      big: z.coerce.bigint(),
       tags: z.set(z.string()),
       byId: z.map(z.string(), z.number()),
       events: z.array(z.object({ when: z.date() })),
@@ -28,6 +29,7 @@ describe('surveySchema', () => {
     expect(surveySchema(schema).unsafe).to.have.members([
       'at (date)',
       'n (bigint)',
+      'big (bigint)',
       'tags (set)',
       'byId (map)',
       'events[].when (date)',
@@ -67,6 +69,7 @@ describe('surveySchema', () => {
       z.array(z.string().optional().nullable()),
       z.record(z.string(), z.number()),
       z.object({ at: isoDate, list: z.array(isoDate) }),
+      z.object({ at: z.coerce.date() }),
       z.unknown(),
     ];
     for (const schema of safe) expect(surveySchema(schema).unsafe, JSON.stringify(schema.def.type)).to.deep.equal([]);

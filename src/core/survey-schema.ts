@@ -41,7 +41,10 @@ function walk(schema: z.ZodType): SchemaSurvey {
     z.toJSONSchema(schema, {
       io: 'input',
       unrepresentable: ({ zodSchema, path }) => {
-        if (!HARMLESS.has(zodSchema._zod.def.type)) unsafe.push(`${where(path)} (${zodSchema._zod.def.type})`);
+        const def = zodSchema._zod.def;
+        // z.coerce.date() reads the ISO string JSON makes of a Date back as that Date.
+        const revived = def.type === 'date' && def.coerce === true;
+        if (!HARMLESS.has(def.type) && !revived) unsafe.push(`${where(path)} (${def.type})`);
         return 'any';
       },
       override: ({ zodSchema, path }) => {
