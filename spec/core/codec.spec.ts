@@ -50,6 +50,40 @@ describe('codec', () => {
     expect(() => small.encode({ v: 'é'.repeat(47) })).to.throw(CacheSerializationError, '102 bytes');
   });
 
+  it('refuses values JSON has no form for (symbols, functions), instead of storing an empty entry', () => {
+    const noJson = { toJSON: () => undefined };
+    for (const [value, kind] of [
+      [Symbol('x'), 'a symbol'],
+      [() => 1, 'a function'],
+      [noJson, 'toJSON()'],
+    ] as const) {
+      expect(() => plain.encode({ v: value }), kind).to.throw(CacheSerializationError, kind);
+      expect(() => plain.encode({ v: value, e: 1, d: 2 }), kind).to.throw(CacheSerializationError, kind);
+    }
+    expect(plain.encode({ v: 1, e: 2, d: undefined })).to.equal('{"v":1,"e":2}');
+  });
+
+  it('refuses an entry over maxValueBytes on read, before parsing it', () => {
+    const small = createCodec<string>(undefined, 100);
+    const parse = JSON.parse;
+    let parsed = 0;
+    JSON.parse = (...args: Parameters<typeof parse>) => (parsed++, parse(...args));
+    try {
+      const long = JSON.stringify({ v: 'x'.repeat(93) }); // 101 characters
+      const wide = JSON.stringify({ v: 'é'.repeat(47) }); // 55 characters, 102 bytes
+      expect(() => small.decode(long, 'cache:v1:big:1')).to.throw(
+        CacheDecodeError,
+        'at least 101 bytes, over maxValueBytes (100)',
+      );
+      expect(() => small.decode(wide, 'cache:v1:big:2')).to.throw(CacheDecodeError, '102 bytes');
+      expect(parsed).to.equal(0);
+      expect(small.decode(JSON.stringify({ v: 'é'.repeat(46) }), 'k').v).to.equal('é'.repeat(46));
+      expect(parsed).to.equal(1);
+    } finally {
+      JSON.parse = parse;
+    }
+  });
+
   it('drops __proto__ keys, also when \\u-escaped, so no prototype is polluted', () => {
     const hostile = '{"v":{"a":1,"__proto__":{"polluted":true},"\\u005f_proto__":{"polluted":true}}}';
     const { v } = plain.decode(hostile, 'k') as { v: Record<string, unknown> };

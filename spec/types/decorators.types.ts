@@ -1,7 +1,7 @@
 // Type-level spec: checked by `npm run typecheck` in BOTH decorator flavours (tsconfig.json is
 // legacy, tsconfig.spec-tc39.json is TC39). Every `@ts-expect-error` must be a real error in each.
 import { z } from 'zod';
-import { CacheConfig, Cached, CacheEvict, CachePut } from '../../src/index.js';
+import { CacheConfig, Cached, CacheEvict, CachePut, CacheService, cacheManager } from '../../src/index.js';
 
 interface User {
   id: string;
@@ -79,3 +79,67 @@ export class UserRepository {
 // @ts-expect-error @CacheConfig needs its options
 @CacheConfig()
 export class NoOptions {}
+
+// Class models revive one instance or an array of them.
+class Account {
+  id = '';
+  name = '';
+}
+class Order {
+  total = 0;
+}
+
+@CacheConfig({ namespace: 'accounts', model: Account })
+export class AccountRepository {
+  @Cached({ model: Account })
+  async findAll(): Promise<Account[]> {
+    return [];
+  }
+
+  @Cached({ key: (id: string) => id, model: Account })
+  async findById(_id: string): Promise<Account | null> {
+    return null;
+  }
+
+  @Cached({ model: Account, unless: (accounts: Account[] | null) => accounts === null })
+  async findActive(): Promise<Account[]> {
+    return [];
+  }
+
+  @CachePut({ key: () => 'all', model: Account })
+  async saveAll(accounts: Account[]): Promise<Account[]> {
+    return accounts;
+  }
+
+  @CachePut({ keyFromResult: (a: Account) => a.id, model: Account })
+  async save(account: Account): Promise<Account> {
+    return account;
+  }
+
+  // `model: false`: no model for this method, whatever @CacheConfig says.
+  @Cached({ model: false })
+  async count(): Promise<number> {
+    return 0;
+  }
+
+  // @ts-expect-error the model revives an Order, the method resolves to accounts
+  @Cached({ model: Order })
+  async findOrders(): Promise<Account[]> {
+    return [];
+  }
+
+  // @ts-expect-error `model: true` is not a model
+  @Cached({ model: true })
+  async flag(): Promise<boolean> {
+    return true;
+  }
+}
+
+declare const client: ConstructorParameters<typeof CacheService>[0];
+export const accountLists = new CacheService<Account[]>(client, 'account-lists', { model: Account });
+export const managedLists = cacheManager.service<Account[]>('account-lists', { model: Account });
+export const inferred: CacheService<Account> = new CacheService(client, 'accounts', { model: Account });
+// @ts-expect-error the model revives an Order, the service holds accounts
+export const wrongLists = new CacheService<Account[]>(client, 'account-lists', { model: Order });
+// @ts-expect-error `model: false` is for decorators only
+export const noModel = cacheManager.service<Account>('accounts', { model: false });

@@ -14,29 +14,35 @@ export interface Envelope<T> {
 
 /** Turns values into stored text and back, applying the model. Built once per service. */
 export interface Codec<T> {
-  /** @throws CacheSerializationError when the value can't be stored (circular, BigInt, schema). */
+  /** @throws CacheSerializationError when the value can't be stored (circular, BigInt, symbol, function, schema, size). */
   encode(envelope: Envelope<T>): string;
-  /** @throws CacheDecodeError when the entry is corrupt or fails the model. */
+  /** @throws CacheDecodeError when the entry is over `maxValueBytes`, corrupt or fails the model. */
   decode(raw: string, key: string): Envelope<T>;
 }
 
 export function createCodec<T>(model: ModelAdapter<T> | undefined, maxValueBytes: number): Codec<T> {
   return {
     encode(envelope) {
+      const { v, ...meta } = envelope;
       let text: string;
       try {
-        const stored = model && envelope.v !== null ? { ...envelope, v: model.toStored(envelope.v) } : envelope;
-        text = JSON.stringify(stored);
+        text = JSON.stringify({ v: model && v !== null ? model.toStored(v) : v, ...meta });
       } catch (error) {
         throw new CacheSerializationError(`value can't be cached: ${(error as Error).message}`, error);
       }
-      // Length in UTF-16 units is a cheap lower bound; only measure bytes when it could matter.
-      if (text.length * 3 > maxValueBytes && Buffer.byteLength(text) > maxValueBytes) {
-        throw new CacheSerializationError(`value is ${Buffer.byteLength(text)} bytes, over maxValueBytes (${maxValueBytes})`);
+      // JSON.stringify drops a property it has no form for (a symbol, a function, a toJSON()
+      // returning undefined): without `v` the entry would be stored and then fail every read.
+      if (!text.startsWith('{"v":')) {
+        throw new CacheSerializationError(`value can't be cached: JSON has no form for ${kindOf(v)}`);
       }
+      const size = sizeOver(text, maxValueBytes);
+      if (size) throw new CacheSerializationError(`value is ${size} bytes, over maxValueBytes (${maxValueBytes})`);
       return text;
     },
     decode(raw, key) {
+      // Before parsing: an oversize entry (another writer's) must not cost a parse on every read.
+      const size = sizeOver(raw, maxValueBytes);
+      if (size) throw new CacheDecodeError(key, `entry is ${size} bytes, over maxValueBytes (${maxValueBytes})`);
       let envelope: Envelope<unknown>;
       try {
         envelope = parseJson(raw) as Envelope<unknown>;
@@ -56,6 +62,21 @@ export function createCodec<T>(model: ModelAdapter<T> | undefined, maxValueBytes
       return envelope as Envelope<T>;
     },
   };
+}
+
+/**
+ * The UTF-8 size of `text` when it is over `max` bytes, else undefined. A UTF-16 unit takes 1 to
+ * 3 bytes, so the length alone settles short texts and far too long ones without a scan.
+ */
+function sizeOver(text: string, max: number): string | undefined {
+  if (text.length > max) return `at least ${text.length}`;
+  if (text.length * 3 <= max) return undefined;
+  const bytes = Buffer.byteLength(text);
+  return bytes > max ? String(bytes) : undefined;
+}
+
+function kindOf(value: unknown): string {
+  return typeof value === 'object' ? 'this object (its toJSON() returns undefined)' : `a ${typeof value}`;
 }
 
 /**

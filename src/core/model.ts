@@ -1,17 +1,24 @@
 import { instanceToPlain, plainToInstance } from 'class-transformer';
-import type { ZodType } from 'zod';
+import { type ZodType, z } from 'zod';
+import { surveySchema } from './survey-schema.js';
 
-/** A class revived with class-transformer (methods, `@Type(() => Date)` fields). */
-export type ModelClass<T> = new (...args: never[]) => T;
+/** The instance type a class model revives for a value of type `T`: `T` itself, or its array's element. */
+export type Revived<T> = T extends readonly (infer E)[] ? E : T;
+
+/**
+ * A class revived with class-transformer (methods, `@Type(() => Date)` fields). It models one
+ * instance or an array of them: `User` is a model of `User` and of `User[]`.
+ */
+export type ModelClass<T> = new (...args: never[]) => Revived<T>;
 
 /** How cached values are checked: a zod schema, or a class revived by class-transformer. */
 export type Model<T> = ZodType<T> | ModelClass<T>;
 
 /** A model turned into the two steps the codec needs. Both throw when the value is rejected. */
 export interface ModelAdapter<T> {
-  /** Before writing: validate (zod) or flatten to plain data (class). */
+  /** Before writing: validate or encode (zod), or flatten to plain data (class). */
   toStored(value: T): unknown;
-  /** After reading parsed JSON: validate (zod) or revive as an instance (class). */
+  /** After reading parsed JSON: validate or decode (zod), or revive as instances (class). */
   fromStored(data: unknown): T;
 }
 
@@ -19,24 +26,74 @@ export function isZodSchema<T>(model: Model<T>): model is ZodType<T> {
   return typeof (model as { safeParse?: unknown }).safeParse === 'function';
 }
 
+const CODEC_EXAMPLE = 'z.codec(z.iso.datetime(), z.date(), { decode: (s) => new Date(s), encode: (d) => d.toISOString() })';
+
+/**
+ * Why a `model` option can't be used, or undefined when it can: a class, or a zod schema whose
+ * every accepted value comes back from JSON (see `surveySchema`), so a write it accepts is
+ * served on read instead of failing every read and running the factory again.
+ */
+export function modelProblem(model: unknown): string | undefined {
+  if (typeof model === 'function') return undefined;
+  if (typeof model !== 'object' || model === null || !('safeParse' in model)) return 'expected a zod schema or a class';
+  if (!('_zod' in model)) return 'expected a zod 4 schema or a class';
+  const { unsafe, codec, oneWay } = surveySchema(model as ZodType);
+  if (unsafe.length > 0) {
+    return (
+      `values of this schema don't survive JSON, so every read would miss: ${unsafe.join(', ')}. ` +
+      `Give each a JSON form with a codec (encoded on write, decoded on read), e.g. ${CODEC_EXAMPLE}`
+    );
+  }
+  if (codec && oneWay.length > 0) {
+    return `mixes a codec with one-way transforms (${oneWay.join(', ')}), which writes can't encode: make them codecs too`;
+  }
+  return undefined;
+}
+
+/** The zod check of a `model` option (`modelProblem`); `allowFalse` also accepts `false` ("no model"). */
+export function modelOption({ allowFalse = false } = {}) {
+  return z.custom<object | false>((m) => (allowFalse && m === false) || modelProblem(m) === undefined, {
+    error: (issue) => modelProblem(issue.input),
+  });
+}
+
 export function modelAdapter<T>(model: Model<T> | undefined): ModelAdapter<T> | undefined {
   if (model === undefined) return undefined;
-  if (isZodSchema(model)) {
-    return {
-      // Store the caller's value as given; the schema's output (transforms) is produced on read.
-      toStored: (value) => (model.parse(value), value),
-      fromStored: (data) => model.parse(data),
-    };
-  }
+  if (isZodSchema(model)) return schemaAdapter(model);
   if (typeof model !== 'function') throw new TypeError('model must be a zod schema or a class');
-  const cls = model as new () => T & object;
+  return classAdapter(model as unknown as new () => object);
+}
+
+function schemaAdapter<T>(schema: ZodType<T>): ModelAdapter<T> {
   return {
-    toStored: (value) => instanceToPlain(value),
-    fromStored: (data) => {
-      if (typeof data !== 'object' || data === null || Array.isArray(data)) {
-        throw new TypeError(`expected an object to revive as ${cls.name}, got ${Array.isArray(data) ? 'an array' : typeof data}`);
-      }
-      return plainToInstance(cls, data);
-    },
+    // A codec turns the value into its JSON form. Without one, the caller's value is stored as
+    // given once the schema accepts it; the schema's output (transforms, defaults) is produced on read.
+    toStored: surveySchema(schema).codec ? (value) => z.encode(schema, value) : (value) => (schema.parse(value), value),
+    fromStored: (data) => schema.parse(data),
   };
+}
+
+function classAdapter<T>(cls: new () => object): ModelAdapter<T> {
+  return {
+    toStored: (value) => instanceToPlain(revivable(value, cls)),
+    fromStored: (data) => plainToInstance(cls, revivable(data, cls)) as T,
+  };
+}
+
+/** A class model holds one instance or an array of them; checked both ways, so what is written can be read. */
+function revivable<D>(data: D, cls: new () => object): D {
+  const items: readonly unknown[] = Array.isArray(data) ? data : [data];
+  for (const [i, item] of items.entries()) {
+    if (typeof item !== 'object' || item === null || Array.isArray(item)) {
+      const where = Array.isArray(data) ? ` at [${i}] of the array` : '';
+      throw new TypeError(`expected an object or an array of objects to revive as ${cls.name}, got ${kind(item)}${where}`);
+    }
+  }
+  return data;
+}
+
+function kind(value: unknown): string {
+  if (value === null || value === undefined) return String(value);
+  if (Array.isArray(value)) return 'an array';
+  return `a ${typeof value}`;
 }

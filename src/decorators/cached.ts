@@ -6,9 +6,15 @@ import { type CachedOptions, checkOptions } from './options.js';
 /**
  * Cache-aside on a method: return the cached result for its key, else run the method and store
  * its result. Concurrent calls for one key share one run; `null` is stored only with `cacheNull`.
+ * With a class `model`, the method may resolve to one instance or an array of them.
  * @example @Cached({ key: (id: string) => id, ttl: 600 }) async findById(id: string): Promise<User | null>
  */
-export function Cached<A extends unknown[] = [], V = unknown>(options?: CachedOptions<A, V>): CacheMethodDecorator<A, V> {
+export function Cached<A extends unknown[] = [], I extends object = object>(
+  options: CachedOptions<A, I | I[]> & { model: new (...args: never[]) => I },
+): CacheMethodDecorator<A, I | I[]>;
+/** `A`: the parameters the options' functions take; `V`: the method's resolved value. */
+export function Cached<A extends unknown[] = [], V = unknown>(options?: CachedOptions<A, V>): CacheMethodDecorator<A, V>;
+export function Cached<A extends unknown[], V>(options?: CachedOptions<A, V>): CacheMethodDecorator<A, V> {
   const o = checkOptions('@Cached', options);
   const { lock, grace, softTimeout, earlyRefresh } = o;
   const resilience = overridesPolicy(o) ? { lock, grace, softTimeout, earlyRefresh } : undefined;

@@ -93,7 +93,7 @@ const resolved = new WeakMap<CacheOperation, Step<CacheOperation> & { manager: C
 function stepFor(op: CacheOperation, manager: CacheManager, namespace: string, { config }: ClassScope): Step<CacheOperation> {
   const known = resolved.get(op);
   if (known?.manager === manager && known.namespace === namespace) return known;
-  const model = op.kind === 'evict' ? undefined : (op.model ?? config?.model);
+  const model = op.kind === 'evict' || op.model === false ? undefined : (op.model ?? config?.model);
   const ttl = op.kind === 'evict' ? undefined : (op.ttl ?? config?.ttl);
   const resilience = op.kind === 'cached' ? op.resilience : undefined;
   const service = serviceFor(manager, namespace, model, resilience);

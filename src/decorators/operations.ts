@@ -19,7 +19,8 @@ interface OperationBase {
 export interface CachedOperation extends OperationBase {
   readonly kind: 'cached';
   readonly ttl: number | undefined;
-  readonly model: Model<unknown> | undefined;
+  /** `false`: no model, even when `@CacheConfig` has one. */
+  readonly model: Model<unknown> | false | undefined;
   readonly condition: Predicate | undefined;
   readonly unless: Predicate | undefined;
   readonly cacheNull: boolean;
@@ -31,7 +32,8 @@ export interface CachedOperation extends OperationBase {
 export interface PutOperation extends OperationBase {
   readonly kind: 'put';
   readonly ttl: number | undefined;
-  readonly model: Model<unknown> | undefined;
+  /** `false`: no model, even when `@CacheConfig` has one. */
+  readonly model: Model<unknown> | false | undefined;
   readonly condition: Predicate | undefined;
   readonly unless: Predicate | undefined;
   readonly keyFromResult: KeyFn | undefined;
@@ -73,7 +75,7 @@ export function storeFields<V>(o: {
   key?: KeyFn | undefined;
   manager?: CacheManager | undefined;
   ttl?: number | undefined;
-  model?: Model<V> | undefined;
+  model?: Model<V> | false | undefined;
   condition?: Predicate | undefined;
   unless?: Predicate | undefined;
 }) {

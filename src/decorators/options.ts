@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { configError } from '../core/config-error.js';
-import type { Model } from '../core/model.js';
+import { type Model, modelOption } from '../core/model.js';
 import { CacheManager } from '../manager/cache-manager.js';
 import type { CacheId } from '../service/cache-service.js';
 import { type ResilienceOptions, resilienceShape } from '../service/resilience-options.js';
@@ -20,8 +20,12 @@ export interface CommonOptions<A extends unknown[]> {
 export interface StoreOptions<A extends unknown[], V> extends CommonOptions<A> {
   /** Seconds, jittered ±10%. @default `@CacheConfig` ttl, else 300 */
   ttl?: number | undefined;
-  /** A zod schema (checked on write and read) or a class (revived by class-transformer). @default `@CacheConfig` model */
-  model?: Model<V> | undefined;
+  /**
+   * A zod schema (checked on write and read) or a class (revived by class-transformer, one
+   * instance or an array of them); `false`: no model for this method, whatever `@CacheConfig` says.
+   * @default `@CacheConfig` model
+   */
+  model?: Model<V> | false | undefined;
   /** Use the cache for this call only when it returns true. @default always */
   condition?: ((...args: A) => boolean) | undefined;
   /** Don't store a result when it returns true. @default never */
@@ -67,10 +71,7 @@ const namespace = z
   .string({ error: 'expected a namespace (a string)' })
   .min(1, 'must not be empty')
   .refine((ns) => !ns.includes(':'), "must not contain ':' (it separates key parts)");
-const model = z.custom<object>(
-  (m) => typeof m === 'function' || (typeof m === 'object' && m !== null && 'safeParse' in m),
-  'expected a zod schema or a class',
-);
+const model = modelOption({ allowFalse: true }); // a method may opt out of the class's model
 const manager = z.custom<CacheManager>((m) => m instanceof CacheManager, 'expected a CacheManager');
 
 const common = { namespace: namespace.optional(), key: fn.optional(), manager: manager.optional() };
@@ -94,7 +95,7 @@ const schemas = {
   '@CacheConfig': z.strictObject({
     namespace: namespace.optional(),
     ttl: ttlSchema.optional(),
-    model: model.optional(),
+    model: modelOption().optional(),
     manager: manager.optional(),
   }),
 };

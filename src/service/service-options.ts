@@ -1,12 +1,16 @@
 import { z } from 'zod';
 import { configError } from '../core/config-error.js';
 import { DEFAULTS } from '../core/defaults.js';
-import { type Model, type ModelAdapter, modelAdapter } from '../core/model.js';
+import { type Model, type ModelAdapter, modelAdapter, modelOption } from '../core/model.js';
 import { type LoadPolicy, NO_POLICY, type ResilienceOptions, resilienceShape, resolvePolicy } from './resilience-options.js';
 
 /** Options of a `CacheService`; all optional. */
 export interface CacheServiceOptions<T> extends ResilienceOptions {
-  /** A zod schema (checked on write and read) or a class (revived by class-transformer). */
+  /**
+   * A zod schema (checked on write and read; a `z.codec` is encoded on write and decoded on read)
+   * or a class (revived by class-transformer, one instance or an array of them). A schema whose
+   * values don't survive JSON (`z.date()` without a codec) is a `CacheConfigError`. @default none
+   */
   model?: Model<T> | undefined;
   /** Seconds an entry lives when a call gives no TTL. @default 300 */
   defaultTtl?: number | undefined;
@@ -47,12 +51,7 @@ export function checkTtl(ttl: unknown): number {
 }
 
 const schema = z.strictObject({
-  model: z
-    .custom<object>(
-      (m) => typeof m === 'function' || (typeof m === 'object' && m !== null && 'safeParse' in m),
-      'expected a zod schema or a class',
-    )
-    .optional(),
+  model: modelOption().optional(),
   defaultTtl: ttlSchema.optional(),
   useJitter: z.boolean().optional(),
   jitterPercent: z.number().min(0).max(1, 'expected a fraction between 0 and 1 (0.1 = ±10%)').optional(),
