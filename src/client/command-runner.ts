@@ -10,6 +10,7 @@ import { StatsRecorder } from './stats.js';
 /** Returned by `CommandRunner.run` when Redis could not be used; the failure is already reported. */
 export const FAILED: unique symbol = Symbol('ts-rc.failed');
 export type Failed = typeof FAILED;
+const FAILED_PROMISE: Promise<Failed> = Promise.resolve(FAILED);
 
 /** What an event is about. */
 export type EventScope = Pick<CacheEvent, 'namespace' | 'key' | 'id'>;
@@ -85,19 +86,27 @@ export class CommandRunner {
    * timeout) the error is reported and `FAILED` returned. Every command the breaker lets through
    * ends in `success` or `failure` here, so a half-open probe is always answered.
    */
-  async run<R>(operation: string, scope: EventScope, command: (client: RedisClient) => Promise<R>): Promise<R | Failed> {
+  run<R>(operation: string, scope: EventScope, command: (client: RedisClient) => Promise<R>): Promise<R | Failed> {
     const client = this.#acquire(operation, scope);
-    if (client === undefined) return FAILED;
+    if (client === undefined) return FAILED_PROMISE;
+    let pending: Promise<R>;
     try {
-      const pending = command(client);
-      const result = await (this.#raceTimeoutMs > 0 ? withTimeout(pending, this.#raceTimeoutMs) : pending);
-      if (this.#breaker.success()) this.emit('recovered', { durationMs: 0 });
-      return result;
+      pending = command(client);
     } catch (error) {
+      pending = Promise.reject(error);
+    }
+    if (this.#raceTimeoutMs > 0) pending = withTimeout(pending, this.#raceTimeoutMs);
+    // A plain `then`, not an async frame: this is on every hit, and every frame costs a tick.
+    return pending.then(this.#succeeded, (error: unknown) => {
       this.#failed(operation, error, scope);
       return FAILED;
-    }
+    });
   }
+
+  readonly #succeeded = <R>(result: R): R => {
+    if (this.#breaker.success()) this.emit('recovered', { durationMs: 0 });
+    return result;
+  };
 
   /** A health-check answer: a success closes an open breaker. */
   healthy(): void {

@@ -50,16 +50,18 @@ export class NamespaceStore<T> {
   }
 
   /** GET and decode. A corrupt or invalid entry is reported and removed before this resolves, and reads as absent. */
-  async read(key: string, id: unknown): Promise<StoredEntry<T> | undefined | Failed> {
-    const raw = await this.runner.run('GET', this.scope(key, id), (c) => c.get(key));
+  read(key: string, id: unknown): Promise<StoredEntry<T> | undefined | Failed> {
+    return this.runner.run('GET', this.scope(key, id), (c) => c.get(key)).then((raw) => this.#decode(raw, key, id));
+  }
+
+  #decode(raw: string | null | Failed, key: string, id: unknown): StoredEntry<T> | undefined | Failed | Promise<undefined> {
     if (raw === FAILED || raw === null) return raw === null ? undefined : FAILED;
     try {
       return { envelope: this.codec.decode(raw, key), raw };
     } catch (error) {
       const scope = this.scope(key, id);
       this.runner.report(error as CacheError, scope);
-      await this.runner.run('DEL', scope, (c) => c.unlink(key));
-      return undefined;
+      return this.runner.run('DEL', scope, (c) => c.unlink(key)).then(() => undefined);
     }
   }
 
