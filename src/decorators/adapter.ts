@@ -1,7 +1,7 @@
 import { CacheConfigError } from '../errors.js';
 import { executeOperations } from './executor.js';
 import type { CacheOperation, ClassConfig } from './operations.js';
-import { type DecoratedMethod, declaringScope, decoratedMethod, registerConfig, registerMethod } from './registry.js';
+import { type DecoratedMethod, decoratedMethod, receiverScope, registerConfig, registerMethod } from './registry.js';
 
 /** A decorated method: it must return a Promise. */
 export type AsyncMethod<This, Args extends unknown[], R> = (this: This, ...args: Args) => Promise<R>;
@@ -74,11 +74,11 @@ function wrap(current: AnyMethod, name: string, describe: (method: string) => Ca
   const stacked: DecoratedMethod | undefined = decoratedMethod(current);
   const original = (stacked?.original ?? current) as AnyMethod;
   const operations = Object.freeze([Object.freeze(describe(name)), ...(stacked?.operations ?? [])]);
-  let scope: ReturnType<typeof declaringScope> | undefined;
   // Not async: executeOperations already returns a promise, and an extra frame costs on every hit.
   const decorated = function (this: unknown, ...args: unknown[]): Promise<unknown> {
     try {
-      scope ??= declaringScope(this, name, decorated);
+      // The runtime class decides the scope: a subclass inheriting the method caches under its own namespace.
+      const scope = receiverScope(this);
       return executeOperations(operations, { args, invoke: async () => original.apply(this, args), scope });
     } catch (error) {
       return Promise.reject(error); // a throwing key function rejects, as an async method would
