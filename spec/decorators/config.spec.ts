@@ -6,6 +6,7 @@ import { Cached } from '../../src/decorators/cached.js';
 import { getCacheOperations } from '../../src/decorators/registry.js';
 import { CacheConfigError } from '../../src/errors.js';
 import { CacheManager } from '../../src/manager/cache-manager.js';
+import { SERVICE_DEFAULTS } from '../../src/service/service-options.js';
 import { recordEvents } from '../support/events.js';
 import { flavoured } from '../support/flavour.js';
 
@@ -50,7 +51,7 @@ describe(flavoured('decorator options and getCacheOperations'), () => {
     expect(error).to.be.instanceOf(CacheConfigError);
   });
 
-  it('lists the operations declared on a class, with resolved namespace and ttl', () => {
+  it('lists the operations declared on a class, with resolved namespace and effective ttl', () => {
     @CacheConfig({ namespace: 'users', ttl: 600 })
     class UserRepository {
       @Cached({ key: (id: string) => id })
@@ -78,7 +79,10 @@ describe(flavoured('decorator options and getCacheOperations'), () => {
       { method: 'remove', kind: 'evict', namespace: 'users', ttl: undefined },
       { method: 'remove', kind: 'evict', namespace: 'user-lists', ttl: undefined },
     ]);
-    expect(getCacheOperations(Plain)).to.deep.equal([{ method: 'count', kind: 'cached', namespace: 'Plain', ttl: undefined }]);
+    // Without a ttl anywhere, the effective one: the service default.
+    expect(getCacheOperations(Plain)).to.deep.equal([
+      { method: 'count', kind: 'cached', namespace: 'Plain', ttl: SERVICE_DEFAULTS.defaultTtl },
+    ]);
   });
 
   it('keeps working, uncached, when Redis is unreachable', async function () {

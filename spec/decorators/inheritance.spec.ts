@@ -5,6 +5,7 @@ import { CachePut } from '../../src/decorators/cache-put.js';
 import { Cached } from '../../src/decorators/cached.js';
 import { getCacheOperations } from '../../src/decorators/registry.js';
 import type { CacheManager } from '../../src/manager/cache-manager.js';
+import { SERVICE_DEFAULTS } from '../../src/service/service-options.js';
 import { describeOnBackends, managerFor } from '../support/backends.js';
 import { flavoured } from '../support/flavour.js';
 import { cleanNamespaces, uniqueNamespace } from '../support/namespaces.js';
@@ -162,7 +163,7 @@ describe(flavoured('getCacheOperations on subclasses'), () => {
         return row;
       }
     }
-    const ttl = undefined;
+    const ttl = SERVICE_DEFAULTS.defaultTtl;
     expect(getCacheOperations(UsersRepository)).to.deep.equal([
       { method: 'findById', kind: 'cached', namespace: `users-${ns}`, ttl },
       { method: 'save', kind: 'put', namespace: `users-${ns}`, ttl },

@@ -1,3 +1,4 @@
+import { SERVICE_DEFAULTS } from '../service/service-options.js';
 import { type CacheOperation, type ClassConfig, type ClassScope, namespaceOf, ttlOf } from './operations.js';
 
 type AnyFunction = (...args: never[]) => unknown;
@@ -67,7 +68,7 @@ export interface CacheOperationInfo {
   readonly kind: CacheOperation['kind'];
   /** The namespace it uses for this class (its own, else `@CacheConfig`, else the class name). */
   readonly namespace: string;
-  /** Seconds, when set on the decorator or `@CacheConfig` (evictions have none). */
+  /** Seconds: the decorator's ttl, else `@CacheConfig`'s, else the service default (evictions have none). */
   readonly ttl: number | undefined;
 }
 
@@ -83,7 +84,7 @@ export function getCacheOperations(cls: abstract new (...args: never[]) => unkno
       method: op.method,
       kind: op.kind,
       namespace: namespaceOf(op, scope),
-      ttl: op.kind === 'evict' ? undefined : ttlOf(op, scope),
+      ttl: op.kind === 'evict' ? undefined : (ttlOf(op, scope) ?? SERVICE_DEFAULTS.defaultTtl),
     })),
   );
 }
