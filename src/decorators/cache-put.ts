@@ -7,7 +7,9 @@ import { type CachePutOptions, checkOptions } from './options.js';
  * or `key`, so later `@Cached` reads see it.
  * @example @CachePut({ keyFromResult: (u: User) => u.id }) async save(user: User): Promise<User>
  */
-export function CachePut<A extends unknown[] = [], V = unknown>(options?: CachePutOptions<A, V>): CacheMethodDecorator<A, V> {
+export function CachePut<A extends unknown[] = [], V = unknown, U = V, K = U>(
+  options?: CachePutOptions<A, V, U, K>,
+): CacheMethodDecorator<A, V, (U & K) | null | undefined> {
   const o = checkOptions('@CachePut', options);
   return methodDecorator('@CachePut', (method) => ({
     kind: 'put',

@@ -8,7 +8,9 @@ import { type CachedOptions, checkOptions } from './options.js';
  * its result. Concurrent calls for one key share one run; `null` is stored only with `cacheNull`.
  * @example @Cached({ key: (id: string) => id, ttl: 600 }) async findById(id: string): Promise<User | null>
  */
-export function Cached<A extends unknown[] = [], V = unknown>(options?: CachedOptions<A, V>): CacheMethodDecorator<A, V> {
+export function Cached<A extends unknown[] = [], V = unknown, U = V | null>(
+  options?: CachedOptions<A, V, U>,
+): CacheMethodDecorator<A, V, U> {
   const o = checkOptions('@Cached', options);
   const { lock, grace, softTimeout, earlyRefresh } = o;
   const resilience = overridesPolicy(o) ? { lock, grace, softTimeout, earlyRefresh } : undefined;
