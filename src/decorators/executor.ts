@@ -1,5 +1,5 @@
 import { runtimeOf } from '../client/command-runner.js';
-import { CacheNotInitializedError } from '../errors.js';
+import { CacheKeyError, CacheNotInitializedError } from '../errors.js';
 import { type CacheManager, cacheManager } from '../manager/cache-manager.js';
 import type { CacheId, CacheService, GetOrSetOptions } from '../service/cache-service.js';
 import { defaultKey } from './default-key.js';
@@ -160,8 +160,17 @@ async function put({ op, service, ttl }: Step<PutOperation>, result: unknown, ar
 
 async function evict({ op, service }: Step<EvictOperation>, args: readonly unknown[]): Promise<void> {
   if (op.allEntries) await service.invalidatePattern('*');
-  else if (op.pattern) await service.invalidatePattern(call(op.pattern, ...args));
+  else if (op.pattern) await service.invalidatePattern(patternOf(op.pattern, op, args));
   else await service.delete(keyOf(op, args));
+}
+
+/** The pattern to evict; a non-string would fall back to `'*'` and empty the namespace, so it is refused. */
+function patternOf(pattern: (...args: never) => string, op: EvictOperation, args: readonly unknown[]): string {
+  const glob: unknown = call(pattern, ...args);
+  if (typeof glob === 'string') return glob;
+  throw new CacheKeyError(
+    `the pattern function of @CacheEvict on ${op.method}() returned ${typeof glob}: return a string (a Redis glob)`,
+  );
 }
 
 function keyOf(op: CacheOperation, args: readonly unknown[]): CacheId {
