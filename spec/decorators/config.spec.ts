@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { DEFAULTS } from '../../src/core/defaults.js';
 import { CacheConfig } from '../../src/decorators/cache-config.js';
 import { CacheEvict } from '../../src/decorators/cache-evict.js';
 import { CachePut } from '../../src/decorators/cache-put.js';
@@ -50,7 +51,7 @@ describe(flavoured('decorator options and getCacheOperations'), () => {
     expect(error).to.be.instanceOf(CacheConfigError);
   });
 
-  it('lists the operations declared on a class, with resolved namespace and ttl', () => {
+  it('lists the operations declared on a class, with resolved namespace and effective ttl', () => {
     @CacheConfig({ namespace: 'users', ttl: 600 })
     class UserRepository {
       @Cached({ key: (id: string) => id })
@@ -78,7 +79,10 @@ describe(flavoured('decorator options and getCacheOperations'), () => {
       { method: 'remove', kind: 'evict', namespace: 'users', ttl: undefined },
       { method: 'remove', kind: 'evict', namespace: 'user-lists', ttl: undefined },
     ]);
-    expect(getCacheOperations(Plain)).to.deep.equal([{ method: 'count', kind: 'cached', namespace: 'Plain', ttl: undefined }]);
+    // Without a ttl anywhere, the effective one: the service default.
+    expect(getCacheOperations(Plain)).to.deep.equal([
+      { method: 'count', kind: 'cached', namespace: 'Plain', ttl: DEFAULTS.ttlSeconds },
+    ]);
   });
 
   it('keeps working, uncached, when Redis is unreachable', async function () {

@@ -76,6 +76,76 @@ export class UserRepository {
   }
 }
 
+interface Draft {
+  id: string;
+  title: string;
+}
+const draftSchema = z.object({ id: z.string(), title: z.string() });
+
+/** True only when `A` and `B` are the same type (not merely assignable). */
+type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
+/** Compiles only when the two types are the same: `same<typeof x, Draft>(true)`. */
+const same = <A, B>(proof: Equal<A, B>): boolean => proof;
+
+export class DraftRepository {
+  // key and keyFromResult together: keyFromResult wins, and the types accept both, in either order.
+  @CachePut({ key: (d: Draft) => d.id, keyFromResult: (d: Draft) => d.id })
+  async save(d: Draft): Promise<Draft> {
+    return d;
+  }
+
+  @CachePut({ keyFromResult: (d: Draft) => d.id, key: (_d: Draft, tenant: string) => tenant })
+  async saveFor(d: Draft, _tenant: string): Promise<Draft> {
+    return d;
+  }
+
+  // The result functions may also take the method's arguments after the result.
+  @CachePut({ keyFromResult: (saved: Draft, _d: Draft, tenant: string) => `${tenant}:${saved.id}` })
+  async saveIn(d: Draft, _tenant: string): Promise<Draft> {
+    return d;
+  }
+
+  // The result functions see what the method resolves to: a Promise<Draft> gives no null.
+  @Cached({ unless: (d: Draft) => d.title === '' })
+  async find(): Promise<Draft> {
+    return { id: '1', title: '' };
+  }
+
+  // @ts-expect-error the method can resolve to null, which `unless: (d: Draft)` does not take
+  @Cached({ unless: (d: Draft) => d.title === '' })
+  async findMaybe(): Promise<Draft | null> {
+    return null;
+  }
+
+  @Cached({ key: (id: string) => id, unless: (d: Draft | null, id: string) => d?.id !== id })
+  async findOrNull(_id: string): Promise<Draft | null> {
+    return null;
+  }
+
+  // Typed from the model when not annotated; null included, as the method may resolve to null.
+  @Cached({ model: draftSchema, unless: (d) => same<typeof d, Draft | null>(true) })
+  async findChecked(): Promise<Draft | null> {
+    return null;
+  }
+
+  // @CachePut never passes null on (a null result is not stored), so its functions don't take it.
+  @CachePut({ model: draftSchema, keyFromResult: (d) => d.id, unless: (d) => same<typeof d, Draft>(true) })
+  async create(): Promise<Draft | null> {
+    return null;
+  }
+
+  @CachePut({ keyFromResult: (d: Draft) => d.id, unless: (d: Draft | null) => d === null })
+  async upsert(d: Draft): Promise<Draft> {
+    return d;
+  }
+
+  // @ts-expect-error unless takes a Draft, the method resolves to a User
+  @CachePut({ keyFromResult: (u: User) => u.id, unless: (d: Draft) => d.title === '' })
+  async mixed(u: User): Promise<User> {
+    return u;
+  }
+}
+
 // @ts-expect-error @CacheConfig needs its options
 @CacheConfig()
 export class NoOptions {}

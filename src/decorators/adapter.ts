@@ -1,23 +1,24 @@
 import { CacheConfigError } from '../errors.js';
 import { executeOperations } from './executor.js';
 import type { CacheOperation, ClassConfig } from './operations.js';
-import { type DecoratedMethod, declaringScope, decoratedMethod, registerConfig, registerMethod } from './registry.js';
+import { type DecoratedMethod, decoratedMethod, receiverScope, registerConfig, registerMethod } from './registry.js';
 
 /** A decorated method: it must return a Promise. */
 export type AsyncMethod<This, Args extends unknown[], R> = (this: This, ...args: Args) => Promise<R>;
 
 /**
  * A method decorator usable in both TypeScript flavours. `A` are the parameters the options'
- * functions expect (the method may take more); `V` the value type the options expect.
+ * functions expect (the method may take more); `V` the value the model checks (or `null`); `U`
+ * what the result functions take. The method's resolved type `R` must fit both.
  */
-export interface CacheMethodDecorator<A extends unknown[], V> {
+export interface CacheMethodDecorator<A extends unknown[], V, U = V | null> {
   /** TC39 standard decorators (TypeScript ≥ 5 without `experimentalDecorators`). */
-  <This, Args extends [...A, ...unknown[]], R extends V | null>(
+  <This, Args extends [...A, ...unknown[]], R extends (V | null) & U>(
     value: AsyncMethod<This, Args, R>,
     context: ClassMethodDecoratorContext<This, AsyncMethod<This, Args, R>>,
   ): AsyncMethod<This, Args, R>;
   /** Legacy `experimentalDecorators`. */
-  <Args extends [...A, ...unknown[]], R extends V | null>(
+  <Args extends [...A, ...unknown[]], R extends (V | null) & U>(
     target: object,
     propertyKey: string | symbol,
     descriptor: TypedPropertyDescriptor<(...args: Args) => Promise<R>>,
@@ -40,10 +41,10 @@ function isTc39Context(value: unknown): value is DecoratorContext {
  * The one place that knows both decorator flavours: it unwraps `(value, context)` or
  * `(target, key, descriptor)` and installs a wrapper that hands the call to the executor.
  */
-export function methodDecorator<A extends unknown[], V>(
+export function methodDecorator<A extends unknown[], V, U>(
   decorator: string,
   describe: (method: string) => CacheOperation,
-): CacheMethodDecorator<A, V> {
+): CacheMethodDecorator<A, V, U> {
   const apply = (...args: unknown[]): unknown => {
     const [value, context] = args;
     if (isTc39Context(context)) {
@@ -55,7 +56,7 @@ export function methodDecorator<A extends unknown[], V>(
     descriptor.value = wrap(descriptor.value as AnyMethod, String(propertyKey), describe);
     return descriptor;
   };
-  return apply as CacheMethodDecorator<A, V>;
+  return apply as CacheMethodDecorator<A, V, U>;
 }
 
 export function classDecorator(config: ClassConfig): CacheClassDecorator {
@@ -74,11 +75,11 @@ function wrap(current: AnyMethod, name: string, describe: (method: string) => Ca
   const stacked: DecoratedMethod | undefined = decoratedMethod(current);
   const original = (stacked?.original ?? current) as AnyMethod;
   const operations = Object.freeze([Object.freeze(describe(name)), ...(stacked?.operations ?? [])]);
-  let scope: ReturnType<typeof declaringScope> | undefined;
   // Not async: executeOperations already returns a promise, and an extra frame costs on every hit.
   const decorated = function (this: unknown, ...args: unknown[]): Promise<unknown> {
     try {
-      scope ??= declaringScope(this, name, decorated);
+      // The runtime class decides the scope: a subclass inheriting the method caches under its own namespace.
+      const scope = receiverScope(this);
       return executeOperations(operations, { args, invoke: async () => original.apply(this, args), scope });
     } catch (error) {
       return Promise.reject(error); // a throwing key function rejects, as an async method would

@@ -8,7 +8,7 @@ import { type CacheEvictOptions, checkOptions } from './options.js';
  * returns the old value, even one whose load began before. Repeatable: stack one per namespace.
  * @example @CacheEvict({ key: (id: string) => id }) async remove(id: string): Promise<void>
  */
-export function CacheEvict<A extends unknown[] = []>(options?: CacheEvictOptions<A>): CacheMethodDecorator<A, unknown> {
+export function CacheEvict<A extends unknown[] = []>(options?: CacheEvictOptions<A>): CacheMethodDecorator<A, unknown, unknown> {
   const o = checkOptions('@CacheEvict', options);
   return methodDecorator('@CacheEvict', (method) => ({
     kind: 'evict',

@@ -8,12 +8,16 @@ import { type CachePutOptions, checkOptions } from './options.js';
  * one instance or an array of them.
  * @example @CachePut({ keyFromResult: (u: User) => u.id }) async save(user: User): Promise<User>
  */
-export function CachePut<A extends unknown[] = [], I extends object = object>(
-  options: CachePutOptions<A, I | I[]> & { model: new (...args: never[]) => I },
-): CacheMethodDecorator<A, I | I[]>;
-/** `A`: the parameters the options' functions take; `V`: the method's resolved value. */
-export function CachePut<A extends unknown[] = [], V = unknown>(options?: CachePutOptions<A, V>): CacheMethodDecorator<A, V>;
-export function CachePut<A extends unknown[], V>(options?: CachePutOptions<A, V>): CacheMethodDecorator<A, V> {
+export function CachePut<A extends unknown[] = [], I extends object = object, U = I | I[], K = U>(
+  options: CachePutOptions<A, I | I[], U, K> & { model: new (...args: never[]) => I },
+): CacheMethodDecorator<A, I | I[], (U & K) | null | undefined>;
+/** `A`: the parameters the options' functions take; `V`: the method's resolved value; `U`/`K`: what `unless`/`keyFromResult` receive. */
+export function CachePut<A extends unknown[] = [], V = unknown, U = V, K = U>(
+  options?: CachePutOptions<A, V, U, K>,
+): CacheMethodDecorator<A, V, (U & K) | null | undefined>;
+export function CachePut<A extends unknown[], V, U, K>(
+  options?: CachePutOptions<A, V, U, K>,
+): CacheMethodDecorator<A, V, (U & K) | null | undefined> {
   const o = checkOptions('@CachePut', options);
   return methodDecorator('@CachePut', (method) => ({
     kind: 'put',

@@ -9,12 +9,14 @@ import { type CachedOptions, checkOptions } from './options.js';
  * With a class `model`, the method may resolve to one instance or an array of them.
  * @example @Cached({ key: (id: string) => id, ttl: 600 }) async findById(id: string): Promise<User | null>
  */
-export function Cached<A extends unknown[] = [], I extends object = object>(
-  options: CachedOptions<A, I | I[]> & { model: new (...args: never[]) => I },
-): CacheMethodDecorator<A, I | I[]>;
-/** `A`: the parameters the options' functions take; `V`: the method's resolved value. */
-export function Cached<A extends unknown[] = [], V = unknown>(options?: CachedOptions<A, V>): CacheMethodDecorator<A, V>;
-export function Cached<A extends unknown[], V>(options?: CachedOptions<A, V>): CacheMethodDecorator<A, V> {
+export function Cached<A extends unknown[] = [], I extends object = object, U = I | I[] | null>(
+  options: CachedOptions<A, I | I[], U> & { model: new (...args: never[]) => I },
+): CacheMethodDecorator<A, I | I[], U>;
+/** `A`: the parameters the options' functions take; `V`: the method's resolved value; `U`: what `unless` receives. */
+export function Cached<A extends unknown[] = [], V = unknown, U = V | null>(
+  options?: CachedOptions<A, V, U>,
+): CacheMethodDecorator<A, V, U>;
+export function Cached<A extends unknown[], V, U>(options?: CachedOptions<A, V, U>): CacheMethodDecorator<A, V, U> {
   const o = checkOptions('@Cached', options);
   const { lock, grace, softTimeout, earlyRefresh } = o;
   const resilience = overridesPolicy(o) ? { lock, grace, softTimeout, earlyRefresh } : undefined;

@@ -1,9 +1,17 @@
 import { runnerOf } from '../client/command-runner.js';
-import { CacheNotInitializedError } from '../errors.js';
+import { CacheKeyError, CacheNotInitializedError } from '../errors.js';
 import { type CacheManager, cacheManager } from '../manager/cache-manager.js';
 import type { CacheId, CacheService, GetOrSetOptions } from '../service/cache-service.js';
 import { defaultKey } from './default-key.js';
-import type { CachedOperation, CacheOperation, ClassScope, EvictOperation, PutOperation } from './operations.js';
+import {
+  type CachedOperation,
+  type CacheOperation,
+  type ClassScope,
+  type EvictOperation,
+  namespaceOf,
+  type PutOperation,
+  ttlOf,
+} from './operations.js';
 import { serviceFor } from './services.js';
 
 /** One call of a decorated method. */
@@ -11,13 +19,15 @@ export interface Invocation {
   readonly args: readonly unknown[];
   /** Runs the undecorated method with the caller's `this` and arguments. */
   readonly invoke: () => Promise<unknown>;
-  /** The class that declared the method (default namespace and `@CacheConfig`). */
+  /** The caller's runtime class (default namespace and `@CacheConfig`). */
   readonly scope: ClassScope;
 }
 
-/** An operation with its service and arguments resolved for one call. */
+/** An operation resolved for one scope: where its entries live and the service that holds them. */
 interface Step<O extends CacheOperation> {
   readonly op: O;
+  readonly manager: CacheManager;
+  readonly namespace: string;
   readonly service: CacheService<unknown>;
   readonly ttl: number | undefined;
 }
@@ -38,15 +48,14 @@ export function executeOperations(operations: readonly CacheOperation[], invocat
 
 /** The common case, a lone `@Cached`: no step lists, one `getOrSet`, so a hit stays close to a bare GET. */
 function cachedOnly(op: CachedOperation, { args, invoke, scope }: Invocation): Promise<unknown> {
-  const { manager, namespace } = placeOf(op, scope);
-  if (!isInitialised(manager, namespace) || (op.condition && !call(op.condition, ...args))) return invoke();
-  const step = stepFor(op, manager, namespace, scope) as CachedStep;
+  const step = stepFor(op, scope) as CachedStep;
+  if (!isInitialised(step.manager, step.namespace) || (op.condition && !call(op.condition, ...args))) return invoke();
   return step.service.getOrSet(keyOf(op, args), invoke, lookupOptions(step, args));
 }
 
 async function executeAll(operations: readonly CacheOperation[], invocation: Invocation): Promise<unknown> {
   const { args } = invocation;
-  const steps = resolveSteps(operations, invocation);
+  const steps = readySteps(operations, invocation.scope);
   const evictions = steps.filter((s): s is Step<EvictOperation> => s.op.kind === 'evict');
   for (const step of evictions) if (step.op.beforeInvocation) await evict(step, args);
   const result = await lookup(
@@ -58,26 +67,17 @@ async function executeAll(operations: readonly CacheOperation[], invocation: Inv
   return result;
 }
 
-/** Where an operation's entries live: its own option, else `@CacheConfig`, else the defaults. */
-function placeOf(op: CacheOperation, scope: ClassScope): { manager: CacheManager; namespace: string } {
-  return {
-    manager: op.manager ?? scope.config?.manager ?? cacheManager,
-    namespace: op.namespace ?? scope.config?.namespace ?? scope.name,
-  };
-}
-
 /**
- * Resolve manager, namespace and service per operation. Operations whose manager isn't
- * initialised are dropped (the method still runs) and reported once per manager per call.
+ * The steps whose manager is initialised. The others are dropped (the method still runs) and
+ * reported once per manager per call.
  */
-function resolveSteps(operations: readonly CacheOperation[], { scope }: Invocation): Step<CacheOperation>[] {
+function readySteps(operations: readonly CacheOperation[], scope: ClassScope): Step<CacheOperation>[] {
   const ready = new Map<CacheManager, boolean>();
   const steps: Step<CacheOperation>[] = [];
   for (const op of operations) {
-    const { manager, namespace } = placeOf(op, scope);
-    if (!ready.has(manager)) ready.set(manager, isInitialised(manager, namespace));
-    if (!ready.get(manager)) continue;
-    steps.push(stepFor(op, manager, namespace, scope));
+    const step = stepFor(op, scope);
+    if (!ready.has(step.manager)) ready.set(step.manager, isInitialised(step.manager, step.namespace));
+    if (ready.get(step.manager)) steps.push(step);
   }
   return steps;
 }
@@ -87,20 +87,37 @@ interface CachedStep extends Step<CachedOperation> {
   readonly options: GetOrSetOptions<unknown>;
 }
 
-/** Steps are resolved once per operation and reused while it resolves to the same manager and namespace. */
-const resolved = new WeakMap<CacheOperation, Step<CacheOperation> & { manager: CacheManager; namespace: string }>();
+/**
+ * Steps by scope, then operation: an inherited method's one operation gets a step per subclass
+ * (its own namespace, ttl and model), and each is built once.
+ */
+const resolved = new WeakMap<ClassScope, WeakMap<CacheOperation, Step<CacheOperation>>>();
 
-function stepFor(op: CacheOperation, manager: CacheManager, namespace: string, { config }: ClassScope): Step<CacheOperation> {
-  const known = resolved.get(op);
-  if (known?.manager === manager && known.namespace === namespace) return known;
+function stepFor(op: CacheOperation, scope: ClassScope): Step<CacheOperation> {
+  let steps = resolved.get(scope);
+  if (steps === undefined) {
+    steps = new WeakMap();
+    resolved.set(scope, steps);
+  }
+  return steps.get(op) ?? newStep(op, scope, steps);
+}
+
+function newStep(
+  op: CacheOperation,
+  scope: ClassScope,
+  steps: WeakMap<CacheOperation, Step<CacheOperation>>,
+): Step<CacheOperation> {
+  const { config } = scope;
+  const manager = op.manager ?? config?.manager ?? cacheManager;
+  const namespace = namespaceOf(op, scope);
   const model = op.kind === 'evict' || op.model === false ? undefined : (op.model ?? config?.model);
-  const ttl = op.kind === 'evict' ? undefined : (op.ttl ?? config?.ttl);
+  const ttl = op.kind === 'evict' ? undefined : ttlOf(op, scope);
   const resilience = op.kind === 'cached' ? op.resilience : undefined;
   const service = serviceFor(manager, namespace, model, resilience);
   const cacheNull = op.kind === 'cached' && op.cacheNull;
   const options = { ttl, shouldCache: (value: unknown) => value !== null || cacheNull };
-  const step = { op, service, ttl, manager, namespace, options };
-  resolved.set(op, step);
+  const step = { op, manager, namespace, service, ttl, options };
+  steps.set(op, step);
   return step;
 }
 
@@ -143,8 +160,17 @@ async function put({ op, service, ttl }: Step<PutOperation>, result: unknown, ar
 
 async function evict({ op, service }: Step<EvictOperation>, args: readonly unknown[]): Promise<void> {
   if (op.allEntries) await service.invalidatePattern('*');
-  else if (op.pattern) await service.invalidatePattern(call(op.pattern, ...args));
+  else if (op.pattern) await service.invalidatePattern(patternOf(op.pattern, op, args));
   else await service.delete(keyOf(op, args));
+}
+
+/** The pattern to evict; a non-string would fall back to `'*'` and empty the namespace, so it is refused. */
+function patternOf(pattern: (...args: never) => string, op: EvictOperation, args: readonly unknown[]): string {
+  const glob: unknown = call(pattern, ...args);
+  if (typeof glob === 'string') return glob;
+  throw new CacheKeyError(
+    `the pattern function of @CacheEvict on ${op.method}() returned ${typeof glob}: return a string (a Redis glob)`,
+  );
 }
 
 function keyOf(op: CacheOperation, args: readonly unknown[]): CacheId {

@@ -58,10 +58,20 @@ export interface ClassConfig {
   readonly manager: CacheManager | undefined;
 }
 
-/** The class a decorated method was declared in: its name and `@CacheConfig`, if any. */
+/** The runtime class of a call (the receiver's class): its name and nearest `@CacheConfig`, if any. */
 export interface ClassScope {
   readonly name: string;
   readonly config: ClassConfig | undefined;
+}
+
+/** The namespace an operation uses in a scope: its own, else the scope's `@CacheConfig`, else the class name. */
+export function namespaceOf(op: CacheOperation, scope: ClassScope): string {
+  return op.namespace ?? scope.config?.namespace ?? scope.name;
+}
+
+/** The TTL a storing operation asks for in a scope (undefined: the service default). */
+export function ttlOf(op: CachedOperation | PutOperation, scope: ClassScope): number | undefined {
+  return op.ttl ?? scope.config?.ttl;
 }
 
 /** The fields every operation copies from its options (common to the three decorators). */

@@ -16,8 +16,11 @@ export interface CommonOptions<A extends unknown[]> {
   manager?: CacheManager | undefined;
 }
 
-/** Options of the decorators that store (`@Cached`, `@CachePut`). `V` is the method's resolved value. */
-export interface StoreOptions<A extends unknown[], V> extends CommonOptions<A> {
+/**
+ * Options of the decorators that store (`@Cached`, `@CachePut`). `V` is the value the model
+ * checks; `U` the result the result functions take (the decorated method must resolve to it).
+ */
+export interface StoreOptions<A extends unknown[], V, U = V | null> extends CommonOptions<A> {
   /** Seconds, jittered ±10%. @default `@CacheConfig` ttl, else 300 */
   ttl?: number | undefined;
   /**
@@ -28,20 +31,27 @@ export interface StoreOptions<A extends unknown[], V> extends CommonOptions<A> {
   model?: Model<V> | false | undefined;
   /** Use the cache for this call only when it returns true. @default always */
   condition?: ((...args: A) => boolean) | undefined;
-  /** Don't store a result when it returns true. @default never */
-  unless?: ((result: V | null, ...args: A) => boolean) | undefined;
+  /** Don't store a result when it returns true; gets what the method resolved to. @default never */
+  unless?: ((result: U, ...args: A) => boolean) | undefined;
 }
 
 /** Options of `@Cached`, including the stampede and stale-serving options (`lock`, `grace`, `softTimeout`, `earlyRefresh`). */
-export interface CachedOptions<A extends unknown[], V> extends StoreOptions<A, V>, ResilienceOptions {
+export interface CachedOptions<A extends unknown[], V, U = V | null> extends StoreOptions<A, V, U>, ResilienceOptions {
   /** Store a `null` result, so later calls return `null` without running the method. @default false */
   cacheNull?: boolean | undefined;
 }
 
-/** Options of `@CachePut`. A `null` or `undefined` result is never stored. */
-export interface CachePutOptions<A extends unknown[], V> extends StoreOptions<A, V> {
+/**
+ * Options of `@CachePut`. A `null` or `undefined` result is never stored, so `unless` (`U`) and
+ * `keyFromResult` (`K`) never see one: both default to the model's value, without `null`.
+ */
+export interface CachePutOptions<A extends unknown[], V, U = V, K = U> extends PutKeyOptions<A, K>, StoreOptions<A, V, U> {}
+
+// A base of CachePutOptions, not one of its own members: declared on CachePutOptions itself, a
+// `keyFromResult` taking only the result made TypeScript infer `A = []` over `key`'s parameters.
+interface PutKeyOptions<A extends unknown[], K> {
   /** The identifier, from the result (and the arguments); wins over `key`. */
-  keyFromResult?: ((result: V, ...args: A) => CacheId) | undefined;
+  keyFromResult?: ((result: K, ...args: A) => CacheId) | undefined;
 }
 
 /** Options of `@CacheEvict`: evict one key (default), every entry of the namespace, or a pattern. */

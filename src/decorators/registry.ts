@@ -1,4 +1,5 @@
-import type { CacheOperation, ClassConfig, ClassScope } from './operations.js';
+import { DEFAULTS } from '../core/defaults.js';
+import { type CacheOperation, type ClassConfig, type ClassScope, namespaceOf, ttlOf } from './operations.js';
 
 type AnyFunction = (...args: never[]) => unknown;
 
@@ -13,6 +14,9 @@ export interface DecoratedMethod {
 // which Node 20 lacks), and keep no class alive.
 const methods = new WeakMap<AnyFunction, DecoratedMethod>();
 const configs = new WeakMap<object, ClassConfig>();
+/** Scopes by runtime class, so a call finds its class's namespace without walking the prototype chain. */
+let scopes = new WeakMap<object, ClassScope>();
+const ANONYMOUS: ClassScope = Object.freeze({ name: 'anonymous', config: undefined });
 
 export function decoratedMethod(fn: unknown): DecoratedMethod | undefined {
   return typeof fn === 'function' ? methods.get(fn as AnyFunction) : undefined;
@@ -24,6 +28,9 @@ export function registerMethod(wrapper: AnyFunction, method: DecoratedMethod): v
 
 export function registerConfig(cls: object, config: ClassConfig): void {
   configs.set(cls, config);
+  // Subclasses inherit this config, and one of them may have been resolved already: start afresh
+  // (this runs while classes are defined, not per call).
+  scopes = new WeakMap();
 }
 
 /** The class's `@CacheConfig`, or the nearest one up its inheritance chain. */
@@ -36,59 +43,69 @@ export function configOf(cls: object): ClassConfig | undefined {
 }
 
 /**
- * The class that declared `wrapper` as `name`, found from the receiver of a call: the owner of the
- * property on `self`'s prototype chain (a subclass instance still resolves to the declaring class).
+ * The scope of one call: the receiver's runtime class (the receiver itself for a static method),
+ * so a method inherited by a subclass caches under the subclass's `@CacheConfig` or name.
  */
-export function declaringScope(self: unknown, name: string, wrapper: AnyFunction): ClassScope {
-  let owner: object | undefined;
-  for (let o = toObject(self); o !== null; o = Object.getPrototypeOf(o)) {
-    if (Object.getOwnPropertyDescriptor(o, name)?.value === wrapper) {
-      owner = o;
-      break;
-    }
+export function receiverScope(self: unknown): ClassScope {
+  const cls = typeof self === 'function' ? self : typeof self === 'object' && self !== null ? self.constructor : undefined;
+  return typeof cls === 'function' ? scopeOf(cls) : ANONYMOUS;
+}
+
+/** A class's name and nearest `@CacheConfig`, resolved once per class. */
+export function scopeOf(cls: object & { readonly name: string }): ClassScope {
+  let scope = scopes.get(cls);
+  if (scope === undefined) {
+    scope = Object.freeze({ name: cls.name || ANONYMOUS.name, config: configOf(cls) });
+    scopes.set(cls, scope);
   }
-  // Private (#) methods aren't properties: fall back to the receiver's class.
-  const holder = owner ?? toObject(self);
-  const cls = typeof holder === 'function' ? holder : (holder as { constructor?: unknown } | null)?.constructor;
-  if (typeof cls !== 'function') return { name: 'anonymous', config: undefined };
-  return { name: cls.name || 'anonymous', config: configOf(cls) };
+  return scope;
 }
 
-function toObject(value: unknown): object | null {
-  return (typeof value === 'object' && value !== null) || typeof value === 'function' ? value : null;
-}
-
-/** One operation declared on a class, as `getCacheOperations` lists it. */
+/** One operation of a class's methods, as `getCacheOperations` lists it. */
 export interface CacheOperationInfo {
   /** The decorated method's name. */
   readonly method: string;
   readonly kind: CacheOperation['kind'];
-  /** The namespace it uses (its own, else `@CacheConfig`, else the class name). */
+  /** The namespace it uses for this class (its own, else `@CacheConfig`, else the class name). */
   readonly namespace: string;
-  /** Seconds, when set on the decorator or `@CacheConfig` (evictions have none). */
+  /** Seconds: the decorator's ttl, else `@CacheConfig`'s, else the service default (evictions have none). */
   readonly ttl: number | undefined;
 }
 
 /**
- * The cache operations declared on a class's methods (static and instance, not inherited), in
- * declaration order. Useful to test that a repository is wired as intended.
+ * The cache operations of a class's methods (instance, then static), inherited ones included and
+ * resolved for this class, base class first, in declaration order. Useful to test the wiring.
  * @example getCacheOperations(UserRepository) // [{ method: 'findById', kind: 'cached', namespace: 'users', ttl: 600 }]
  */
 export function getCacheOperations(cls: abstract new (...args: never[]) => unknown): CacheOperationInfo[] {
-  const config = configOf(cls);
-  const infos: CacheOperationInfo[] = [];
-  for (const holder of [cls.prototype as object, cls]) {
-    for (const name of Object.getOwnPropertyNames(holder)) {
-      const method = decoratedMethod(Object.getOwnPropertyDescriptor(holder, name)?.value);
-      for (const op of method?.operations ?? []) {
-        infos.push({
-          method: op.method,
-          kind: op.kind,
-          namespace: op.namespace ?? config?.namespace ?? cls.name,
-          ttl: op.kind === 'evict' ? undefined : (op.ttl ?? config?.ttl),
-        });
-      }
+  const scope = scopeOf(cls);
+  return [...decoratedMembers(cls.prototype as object), ...decoratedMembers(cls)].flatMap(({ operations }) =>
+    operations.map((op) => ({
+      method: op.method,
+      kind: op.kind,
+      namespace: namespaceOf(op, scope),
+      ttl: op.kind === 'evict' ? undefined : (ttlOf(op, scope) ?? DEFAULTS.ttlSeconds),
+    })),
+  );
+}
+
+/** The decorated methods `holder` has or inherits, base class first; an override hides what it overrides. */
+function decoratedMembers(holder: object): DecoratedMethod[] {
+  const seen = new Set<string | symbol>();
+  const levels: DecoratedMethod[][] = [];
+  for (
+    let o: object | null = holder;
+    o !== null && o !== Object.prototype && o !== Function.prototype;
+    o = Object.getPrototypeOf(o)
+  ) {
+    const level: DecoratedMethod[] = [];
+    for (const name of Reflect.ownKeys(o)) {
+      if (seen.has(name)) continue;
+      seen.add(name);
+      const method = decoratedMethod(Object.getOwnPropertyDescriptor(o, name)?.value);
+      if (method) level.push(method);
     }
+    levels.unshift(level);
   }
-  return infos;
+  return levels.flat();
 }
