@@ -93,16 +93,15 @@ export function escapeGlob(text: string): string {
 }
 
 function checkSegment(name: string, value: unknown): string {
-  if (typeof value !== 'string' || value.length === 0) {
-    throw new CacheKeyError(`${name} must be a non-empty string, got ${JSON.stringify(value)}`);
-  }
-  if (value.includes(':')) {
-    throw new CacheKeyError(`${name} must not contain ':' (it separates key parts), got ${JSON.stringify(value)}`);
-  }
-  if (name === 'prefix' && value.endsWith('~')) {
-    throw new CacheKeyError(
-      `prefix must not end with '~' (reserved for ts-rc's fence and lock keys), got ${JSON.stringify(value)}`,
-    );
-  }
-  return value;
+  const problem = segmentProblem(name, value);
+  if (problem !== undefined) throw new CacheKeyError(`${name} ${problem}, got ${JSON.stringify(value)}`);
+  return value as string;
+}
+
+/** Why `value` can't be the key segment `name` (prefix, version, namespace), or undefined when it can. */
+export function segmentProblem(name: string, value: unknown): string | undefined {
+  if (typeof value !== 'string' || value.length === 0) return 'must be a non-empty string';
+  if (value.includes(':')) return "must not contain ':' (it separates key parts)";
+  if (name === 'prefix' && value.endsWith('~')) return "must not end with '~' (reserved for ts-rc's fence and lock keys)";
+  return undefined;
 }

@@ -1,4 +1,4 @@
-import { NO_POLICY, overridesPolicy, resolvePolicy } from '../service/resilience-options.js';
+import { resilienceOf } from '../service/resilience-options.js';
 import { type CacheMethodDecorator, methodDecorator } from './adapter.js';
 import { storeFields } from './operations.js';
 import { type CachedOptions, checkOptions } from './options.js';
@@ -18,9 +18,7 @@ export function Cached<A extends unknown[] = [], V = unknown, U = V | null>(
 ): CacheMethodDecorator<A, V, U>;
 export function Cached<A extends unknown[], V, U>(options?: CachedOptions<A, V, U>): CacheMethodDecorator<A, V, U> {
   const o = checkOptions('@Cached', options);
-  const { lock, grace, softTimeout, earlyRefresh } = o;
-  const resilience = overridesPolicy(o) ? { lock, grace, softTimeout, earlyRefresh } : undefined;
-  if (resilience) resolvePolicy(NO_POLICY, resilience, '@Cached options'); // e.g. softTimeout without grace
+  const resilience = resilienceOf(o); // checked with the other options, resolved once per service
   return methodDecorator('@Cached', (method) => ({
     kind: 'cached',
     method,

@@ -1,9 +1,10 @@
 import { z } from 'zod';
 import { configError } from '../core/config-error.js';
 import { type Model, modelOption } from '../core/model.js';
+import { namespaceSchema } from '../core/option-schemas.js';
 import { CacheManager } from '../manager/cache-manager.js';
 import type { CacheId } from '../service/cache-service.js';
-import { type ResilienceOptions, resilienceShape } from '../service/resilience-options.js';
+import { type ResilienceOptions, resilienceShape, softTimeoutNeedsGrace } from '../service/resilience-options.js';
 import { ttlSchema } from '../service/service-options.js';
 
 /** Options every decorator accepts. `A` are the decorated method's parameters. */
@@ -77,10 +78,7 @@ export interface CacheConfigOptions {
 }
 
 const fn = z.custom<(...args: never[]) => unknown>((f) => typeof f === 'function', 'expected a function');
-const namespace = z
-  .string({ error: 'expected a namespace (a string)' })
-  .min(1, 'must not be empty')
-  .refine((ns) => !ns.includes(':'), "must not contain ':' (it separates key parts)");
+const namespace = namespaceSchema;
 const model = modelOption({ allowFalse: true }); // a method may opt out of the class's model
 const manager = z.custom<CacheManager>((m) => m instanceof CacheManager, 'expected a CacheManager');
 
@@ -88,7 +86,9 @@ const common = { namespace: namespace.optional(), key: fn.optional(), manager: m
 const store = { ...common, ttl: ttlSchema.optional(), model: model.optional(), condition: fn.optional(), unless: fn.optional() };
 
 const schemas = {
-  '@Cached': z.strictObject({ ...store, cacheNull: z.boolean().optional(), ...resilienceShape }),
+  '@Cached': z
+    .strictObject({ ...store, cacheNull: z.boolean().optional(), ...resilienceShape })
+    .superRefine(softTimeoutNeedsGrace),
   '@CachePut': z.strictObject({ ...store, keyFromResult: fn.optional() }),
   '@CacheEvict': z
     .strictObject({

@@ -2,6 +2,7 @@ import type { ConnectionOptions } from 'node:tls';
 import { z } from 'zod';
 import { configError } from '../core/config-error.js';
 import { DEFAULTS } from '../core/defaults.js';
+import { milliseconds } from '../core/option-schemas.js';
 import { parseRedisUrl, type RedisEndpoint } from './redis-url.js';
 import { maskTls, tlsSecrets } from './tls-secrets.js';
 
@@ -59,11 +60,7 @@ export interface ManagerSettings extends ResolvedManagerOptions {
   readonly secrets: readonly string[];
 }
 
-const ms = (what: string) =>
-  z
-    .number({ error: `expected ${what} in milliseconds (a number)` })
-    .int()
-    .positive();
+const ms = milliseconds;
 const schema = z.strictObject({
   redisUrl: z.string({ error: 'required: a redis://, rediss:// or memory:// URL' }).transform((url, ctx) => {
     const parsed = parseRedisUrl(url);

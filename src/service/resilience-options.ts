@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { configError } from '../core/config-error.js';
 import { DEFAULTS } from '../core/defaults.js';
+import { milliseconds } from '../core/option-schemas.js';
 import { CacheConfigError } from '../errors.js';
 import type { WriteMeta } from '../store/namespace-store.js';
 
@@ -38,7 +39,7 @@ export interface LoadPolicy {
 
 export const NO_POLICY: LoadPolicy = { lock: false, graceMs: 0, softTimeoutMs: 0, hardTimeoutMs: 0, earlyRefreshBeta: 0 };
 
-const ms = z.number({ error: 'expected milliseconds (a positive integer)' }).int().positive();
+const ms = milliseconds();
 export const resilienceShape = {
   lock: z.union([z.boolean(), z.strictObject({ ttl: ms.optional(), wait: z.number().int().min(0).optional() })]).optional(),
   grace: z.number({ error: 'expected seconds (a number ≥ 0)' }).min(0).finite().optional(),
@@ -47,6 +48,18 @@ export const resilienceShape = {
   earlyRefresh: z.number().gt(0).max(1, 'expected β in (0, 1]').optional(),
 };
 const schema = z.object(resilienceShape);
+
+const SOFT_TIMEOUT_NEEDS_GRACE = 'needs grace > 0: a stale value can only be served while it is kept';
+
+/** The rule between fields, for schemas that take resilience options as given (decorators). */
+export function softTimeoutNeedsGrace(
+  options: { softTimeout?: number | undefined; grace?: number | undefined },
+  ctx: z.RefinementCtx,
+): void {
+  if (options.softTimeout !== undefined && !(options.grace !== undefined && options.grace > 0)) {
+    ctx.addIssue({ code: 'custom', path: ['softTimeout'], message: SOFT_TIMEOUT_NEEDS_GRACE });
+  }
+}
 
 /** Apply `options` over `base`; validates only what is given. */
 export function resolvePolicy(base: LoadPolicy, options: ResilienceOptions, context = 'getOrSet options'): LoadPolicy {
@@ -61,9 +74,7 @@ export function resolvePolicy(base: LoadPolicy, options: ResilienceOptions, cont
     earlyRefreshBeta: earlyRefresh ?? base.earlyRefreshBeta,
   };
   if (policy.softTimeoutMs > 0 && policy.graceMs === 0) {
-    throw new CacheConfigError(context, [
-      { path: 'softTimeout', message: 'needs grace > 0: a stale value can only be served while it is kept' },
-    ]);
+    throw new CacheConfigError(context, [{ path: 'softTimeout', message: SOFT_TIMEOUT_NEEDS_GRACE }]);
   }
   return policy;
 }
@@ -72,6 +83,13 @@ function resolveLock(lock: boolean | { ttl?: number | undefined; wait?: number |
   if (lock === false) return false;
   const given = lock === true ? {} : lock;
   return { ttlMs: given.ttl ?? DEFAULTS.lock.ttlMs, waitMs: given.wait ?? DEFAULTS.lock.waitMs };
+}
+
+/** Just the resilience options set in `options`, or undefined when none is. */
+export function resilienceOf(options: ResilienceOptions): ResilienceOptions | undefined {
+  if (!overridesPolicy(options)) return undefined;
+  const { lock, grace, softTimeout, hardTimeout, earlyRefresh } = options;
+  return { lock, grace, softTimeout, hardTimeout, earlyRefresh };
 }
 
 /** True when a call sets any resilience option, so the service's resolved policy can't be reused. */
