@@ -6,11 +6,11 @@ export { buildCacheKey, escapeGlob, invalidatePattern, MAX_IDENTIFIER_LENGTH } f
 export type { Model, ModelClass } from './core/model.js';
 export type { Random } from './core/ttl.js';
 export { getTtlWithJitter } from './core/ttl.js';
-export type { AsyncMethod, CacheClassDecorator, CacheMethodDecorator } from './decorators/adapter.js';
 export { CacheConfig } from './decorators/cache-config.js';
 export { CacheEvict } from './decorators/cache-evict.js';
 export { CachePut } from './decorators/cache-put.js';
 export { Cached } from './decorators/cached.js';
+export type { AsyncMethod, CacheClassDecorator, CacheMethodDecorator } from './decorators/flavours.js';
 export type {
   CacheConfigOptions,
   CachedOptions,

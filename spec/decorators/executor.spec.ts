@@ -48,7 +48,7 @@ describe(flavoured('executeOperations (no decorators)'), () => {
     const result = await executeOperations(operations, {
       args: [],
       invoke: async () => (order.push('method'), 'v'),
-      scope: { name: 'Spec', config: undefined },
+      owner: { name: 'Spec', config: undefined },
     });
     stop();
     expect(result).to.equal('v');
@@ -63,7 +63,7 @@ describe(flavoured('executeOperations (no decorators)'), () => {
       invoke: async () => {
         throw failure;
       },
-      scope: { name: 'Spec', config: undefined },
+      owner: { name: 'Spec', config: undefined },
     }).catch((e: unknown) => e);
     events.stop();
     expect(outcome).to.equal(failure);

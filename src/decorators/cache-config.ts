@@ -1,4 +1,4 @@
-import { type CacheClassDecorator, classDecorator } from './adapter.js';
+import { type CacheClassDecorator, classDecorator } from './flavours.js';
 import { type CacheConfigOptions, checkOptions } from './options.js';
 
 /**

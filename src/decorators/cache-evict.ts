@@ -1,5 +1,5 @@
-import { type CacheMethodDecorator, methodDecorator } from './adapter.js';
-import { baseFields } from './operations.js';
+import { type CacheMethodDecorator, methodDecorator } from './flavours.js';
+import { placeFields } from './operations.js';
 import { type CacheEvictOptions, checkOptions } from './options.js';
 
 /**
@@ -13,7 +13,7 @@ export function CacheEvict<A extends unknown[] = []>(options?: CacheEvictOptions
   return methodDecorator('@CacheEvict', (method) => ({
     kind: 'evict',
     method,
-    ...baseFields(o),
+    ...placeFields(o),
     allEntries: o.allEntries ?? false,
     pattern: o.pattern,
     beforeInvocation: o.beforeInvocation ?? false,

@@ -1,5 +1,5 @@
-import { type CacheMethodDecorator, methodDecorator } from './adapter.js';
-import { storeFields } from './operations.js';
+import { type CacheMethodDecorator, methodDecorator } from './flavours.js';
+import { storingFields } from './operations.js';
 import { type CachePutOptions, checkOptions } from './options.js';
 
 /**
@@ -22,7 +22,7 @@ export function CachePut<A extends unknown[], V, U, K>(
   return methodDecorator('@CachePut', (method) => ({
     kind: 'put',
     method,
-    ...storeFields(o),
+    ...storingFields(o),
     keyFromResult: o.keyFromResult,
   }));
 }

@@ -1,6 +1,6 @@
 import { resilienceOf } from '../service/resilience-options.js';
-import { type CacheMethodDecorator, methodDecorator } from './adapter.js';
-import { storeFields } from './operations.js';
+import { type CacheMethodDecorator, methodDecorator } from './flavours.js';
+import { storingFields } from './operations.js';
 import { type CachedOptions, checkOptions } from './options.js';
 
 /**
@@ -22,7 +22,7 @@ export function Cached<A extends unknown[], V, U>(options?: CachedOptions<A, V, 
   return methodDecorator('@Cached', (method) => ({
     kind: 'cached',
     method,
-    ...storeFields(o),
+    ...storingFields(o),
     cacheNull: o.cacheNull ?? false,
     resilience,
   }));

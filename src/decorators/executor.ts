@@ -6,7 +6,7 @@ import { defaultKey } from './default-key.js';
 import {
   type CachedOperation,
   type CacheOperation,
-  type ClassScope,
+  type ClassContext,
   type EvictOperation,
   namespaceOf,
   type PutOperation,
@@ -20,10 +20,10 @@ export interface Invocation {
   /** Runs the undecorated method with the caller's `this` and arguments. */
   readonly invoke: () => Promise<unknown>;
   /** The caller's runtime class (default namespace and `@CacheConfig`). */
-  readonly scope: ClassScope;
+  readonly owner: ClassContext;
 }
 
-/** An operation resolved for one scope: where its entries live and the service that holds them. */
+/** An operation resolved for one class: where its entries live and the service that holds them. */
 interface Step<O extends CacheOperation> {
   readonly op: O;
   readonly manager: CacheManager;
@@ -47,15 +47,15 @@ export function executeOperations(operations: readonly CacheOperation[], invocat
 }
 
 /** The common case, a lone `@Cached`: no step lists, one `getOrSet`, so a hit stays close to a bare GET. */
-function cachedOnly(op: CachedOperation, { args, invoke, scope }: Invocation): Promise<unknown> {
-  const step = stepFor(op, scope) as CachedStep;
+function cachedOnly(op: CachedOperation, { args, invoke, owner }: Invocation): Promise<unknown> {
+  const step = stepFor(op, owner) as CachedStep;
   if (!isInitialised(step.manager, step.namespace) || (op.condition && !call(op.condition, ...args))) return invoke();
   return step.service.getOrSet(keyOf(op, args), invoke, lookupOptions(step, args));
 }
 
 async function executeAll(operations: readonly CacheOperation[], invocation: Invocation): Promise<unknown> {
   const { args } = invocation;
-  const steps = readySteps(operations, invocation.scope);
+  const steps = readySteps(operations, invocation.owner);
   const evictions = steps.filter((s): s is Step<EvictOperation> => s.op.kind === 'evict');
   for (const step of evictions) if (step.op.beforeInvocation) await evict(step, args);
   const result = await lookup(
@@ -71,11 +71,11 @@ async function executeAll(operations: readonly CacheOperation[], invocation: Inv
  * The steps whose manager is initialised. The others are dropped (the method still runs) and
  * reported once per manager per call.
  */
-function readySteps(operations: readonly CacheOperation[], scope: ClassScope): Step<CacheOperation>[] {
+function readySteps(operations: readonly CacheOperation[], owner: ClassContext): Step<CacheOperation>[] {
   const ready = new Map<CacheManager, boolean>();
   const steps: Step<CacheOperation>[] = [];
   for (const op of operations) {
-    const step = stepFor(op, scope);
+    const step = stepFor(op, owner);
     if (!ready.has(step.manager)) ready.set(step.manager, isInitialised(step.manager, step.namespace));
     if (ready.get(step.manager)) steps.push(step);
   }
@@ -88,30 +88,30 @@ interface CachedStep extends Step<CachedOperation> {
 }
 
 /**
- * Steps by scope, then operation: an inherited method's one operation gets a step per subclass
+ * Steps by class, then operation: an inherited method's one operation gets a step per subclass
  * (its own namespace, ttl and model), and each is built once.
  */
-const resolved = new WeakMap<ClassScope, WeakMap<CacheOperation, Step<CacheOperation>>>();
+const resolved = new WeakMap<ClassContext, WeakMap<CacheOperation, Step<CacheOperation>>>();
 
-function stepFor(op: CacheOperation, scope: ClassScope): Step<CacheOperation> {
-  let steps = resolved.get(scope);
+function stepFor(op: CacheOperation, owner: ClassContext): Step<CacheOperation> {
+  let steps = resolved.get(owner);
   if (steps === undefined) {
     steps = new WeakMap();
-    resolved.set(scope, steps);
+    resolved.set(owner, steps);
   }
-  return steps.get(op) ?? newStep(op, scope, steps);
+  return steps.get(op) ?? newStep(op, owner, steps);
 }
 
 function newStep(
   op: CacheOperation,
-  scope: ClassScope,
+  owner: ClassContext,
   steps: WeakMap<CacheOperation, Step<CacheOperation>>,
 ): Step<CacheOperation> {
-  const { config } = scope;
+  const { config } = owner;
   const manager = op.manager ?? config?.manager ?? cacheManager;
-  const namespace = namespaceOf(op, scope);
+  const namespace = namespaceOf(op, owner);
   const model = op.kind === 'evict' || op.model === false ? undefined : (op.model ?? config?.model);
-  const ttl = op.kind === 'evict' ? undefined : ttlOf(op, scope);
+  const ttl = op.kind === 'evict' ? undefined : ttlOf(op, owner);
   const resilience = op.kind === 'cached' ? op.resilience : undefined;
   const service = serviceFor(manager, namespace, model, resilience);
   const cacheNull = op.kind === 'cached' && op.cacheNull;

@@ -59,28 +59,28 @@ export interface ClassConfig {
 }
 
 /** The runtime class of a call (the receiver's class): its name and nearest `@CacheConfig`, if any. */
-export interface ClassScope {
+export interface ClassContext {
   readonly name: string;
   readonly config: ClassConfig | undefined;
 }
 
-/** The namespace an operation uses in a scope: its own, else the scope's `@CacheConfig`, else the class name. */
-export function namespaceOf(op: CacheOperation, scope: ClassScope): string {
-  return op.namespace ?? scope.config?.namespace ?? scope.name;
+/** The namespace an operation uses for a class: its own, else the class's `@CacheConfig`, else the class name. */
+export function namespaceOf(op: CacheOperation, owner: ClassContext): string {
+  return op.namespace ?? owner.config?.namespace ?? owner.name;
 }
 
-/** The TTL a storing operation asks for in a scope (undefined: the service default). */
-export function ttlOf(op: CachedOperation | PutOperation, scope: ClassScope): number | undefined {
-  return op.ttl ?? scope.config?.ttl;
+/** The TTL a storing operation asks for for a class (undefined: the service default). */
+export function ttlOf(op: CachedOperation | PutOperation, owner: ClassContext): number | undefined {
+  return op.ttl ?? owner.config?.ttl;
 }
 
 /** The fields every operation copies from its options (common to the three decorators). */
-export function baseFields(o: { namespace?: string | undefined; key?: KeyFn | undefined; manager?: CacheManager | undefined }) {
+export function placeFields(o: { namespace?: string | undefined; key?: KeyFn | undefined; manager?: CacheManager | undefined }) {
   return { namespace: o.namespace, key: o.key, manager: o.manager };
 }
 
 /** The fields the storing operations (`@Cached`, `@CachePut`) copy from their options. */
-export function storeFields<V>(o: {
+export function storingFields<V>(o: {
   namespace?: string | undefined;
   key?: KeyFn | undefined;
   manager?: CacheManager | undefined;
@@ -89,5 +89,5 @@ export function storeFields<V>(o: {
   condition?: Predicate | undefined;
   unless?: Predicate | undefined;
 }) {
-  return { ...baseFields(o), ttl: o.ttl, model: o.model, condition: o.condition, unless: o.unless };
+  return { ...placeFields(o), ttl: o.ttl, model: o.model, condition: o.condition, unless: o.unless };
 }

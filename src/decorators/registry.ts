@@ -1,5 +1,5 @@
 import { DEFAULTS } from '../core/defaults.js';
-import { type CacheOperation, type ClassConfig, type ClassScope, namespaceOf, ttlOf } from './operations.js';
+import { type CacheOperation, type ClassConfig, type ClassContext, namespaceOf, ttlOf } from './operations.js';
 
 type AnyFunction = (...args: never[]) => unknown;
 
@@ -14,9 +14,9 @@ export interface DecoratedMethod {
 // which Node 20 lacks), and keep no class alive.
 const methods = new WeakMap<AnyFunction, DecoratedMethod>();
 const configs = new WeakMap<object, ClassConfig>();
-/** Scopes by runtime class, so a call finds its class's namespace without walking the prototype chain. */
-let scopes = new WeakMap<object, ClassScope>();
-const ANONYMOUS: ClassScope = Object.freeze({ name: 'anonymous', config: undefined });
+/** Class contexts by runtime class, so a call finds its class's namespace without walking the prototype chain. */
+let contexts = new WeakMap<object, ClassContext>();
+const ANONYMOUS: ClassContext = Object.freeze({ name: 'anonymous', config: undefined });
 
 export function decoratedMethod(fn: unknown): DecoratedMethod | undefined {
   return typeof fn === 'function' ? methods.get(fn as AnyFunction) : undefined;
@@ -30,7 +30,7 @@ export function registerConfig(cls: object, config: ClassConfig): void {
   configs.set(cls, config);
   // Subclasses inherit this config, and one of them may have been resolved already: start afresh
   // (this runs while classes are defined, not per call).
-  scopes = new WeakMap();
+  contexts = new WeakMap();
 }
 
 /** The class's `@CacheConfig`, or the nearest one up its inheritance chain. */
@@ -43,22 +43,22 @@ export function configOf(cls: object): ClassConfig | undefined {
 }
 
 /**
- * The scope of one call: the receiver's runtime class (the receiver itself for a static method),
+ * The class context of one call: the receiver's runtime class (the receiver itself for a static method),
  * so a method inherited by a subclass caches under the subclass's `@CacheConfig` or name.
  */
-export function receiverScope(self: unknown): ClassScope {
+export function receiverClass(self: unknown): ClassContext {
   const cls = typeof self === 'function' ? self : typeof self === 'object' && self !== null ? self.constructor : undefined;
-  return typeof cls === 'function' ? scopeOf(cls) : ANONYMOUS;
+  return typeof cls === 'function' ? classContextOf(cls) : ANONYMOUS;
 }
 
 /** A class's name and nearest `@CacheConfig`, resolved once per class. */
-export function scopeOf(cls: object & { readonly name: string }): ClassScope {
-  let scope = scopes.get(cls);
-  if (scope === undefined) {
-    scope = Object.freeze({ name: cls.name || ANONYMOUS.name, config: configOf(cls) });
-    scopes.set(cls, scope);
+export function classContextOf(cls: object & { readonly name: string }): ClassContext {
+  let owner = contexts.get(cls);
+  if (owner === undefined) {
+    owner = Object.freeze({ name: cls.name || ANONYMOUS.name, config: configOf(cls) });
+    contexts.set(cls, owner);
   }
-  return scope;
+  return owner;
 }
 
 /** One operation of a class's methods, as `getCacheOperations` lists it. */
@@ -78,13 +78,13 @@ export interface CacheOperationInfo {
  * @example getCacheOperations(UserRepository) // [{ method: 'findById', kind: 'cached', namespace: 'users', ttl: 600 }]
  */
 export function getCacheOperations(cls: abstract new (...args: never[]) => unknown): CacheOperationInfo[] {
-  const scope = scopeOf(cls);
+  const owner = classContextOf(cls);
   return [...decoratedMembers(cls.prototype as object), ...decoratedMembers(cls)].flatMap(({ operations }) =>
     operations.map((op) => ({
       method: op.method,
       kind: op.kind,
-      namespace: namespaceOf(op, scope),
-      ttl: op.kind === 'evict' ? undefined : (ttlOf(op, scope) ?? DEFAULTS.ttlSeconds),
+      namespace: namespaceOf(op, owner),
+      ttl: op.kind === 'evict' ? undefined : (ttlOf(op, owner) ?? DEFAULTS.ttlSeconds),
     })),
   );
 }

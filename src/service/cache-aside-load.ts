@@ -5,7 +5,7 @@ import { ttlToMs } from '../core/ttl.js';
 import { CacheFactoryError } from '../errors.js';
 import type { Fences, NamespaceStore, StoredEntry } from '../store/namespace-store.js';
 import { acquireLock, releaseLock } from './distributed-lock.js';
-import { type LoadPolicy, writeMeta } from './resilience-options.js';
+import { type ResilienceSettings, writeMeta } from './resilience-options.js';
 import type { SingleFlight } from './single-flight.js';
 
 /** What one cache-aside miss asks for; built on a miss only. */
@@ -16,7 +16,7 @@ export interface LoadRequest<T> {
   /** Already checked; jittered by `jitterPercent` only when a value is written. */
   readonly ttlSeconds: number;
   readonly jitterPercent: number;
-  readonly policy: LoadPolicy;
+  readonly policy: ResilienceSettings;
   readonly shouldCache: ((value: T) => boolean) | undefined;
 }
 

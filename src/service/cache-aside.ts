@@ -5,7 +5,7 @@ import { raceTimeout, TIMED_OUT } from '../core/timeout.js';
 import { CacheFactoryError } from '../errors.js';
 import type { NamespaceStore } from '../store/namespace-store.js';
 import { CacheAsideLoad, type LoadRequest, REFUSED } from './cache-aside-load.js';
-import type { LoadPolicy } from './resilience-options.js';
+import type { ResilienceSettings } from './resilience-options.js';
 import type { SingleFlight } from './single-flight.js';
 
 /** Asked of a caller whose load's value may predate an eviction it must see: it reads again. */
@@ -28,7 +28,7 @@ export class CacheAside<T> {
     id: unknown,
     factory: () => T | Promise<T>,
     ttlSeconds: number,
-    policy: LoadPolicy,
+    policy: ResilienceSettings,
     shouldCache?: (value: T) => boolean,
   ): Promise<T> {
     for (;;) {

@@ -6,7 +6,13 @@ import { ttlToMs } from '../core/ttl.js';
 import type { CacheManager } from '../manager/cache-manager.js';
 import { NamespaceStore } from '../store/namespace-store.js';
 import { CacheAside } from './cache-aside.js';
-import { type LoadPolicy, overridesPolicy, type ResilienceOptions, resolvePolicy, writeMeta } from './resilience-options.js';
+import {
+  overridesPolicy,
+  type ResilienceOptions,
+  type ResilienceSettings,
+  resolvePolicy,
+  writeMeta,
+} from './resilience-options.js';
 import { type CacheServiceOptions, checkTtl, type ResolvedServiceOptions, resolveServiceOptions } from './service-options.js';
 import { type SingleFlight, singleFlightOf } from './single-flight.js';
 
@@ -39,7 +45,7 @@ export interface GetOrSetOptions<T> extends WriteOptions, ResilienceOptions {
 export class CacheService<T> {
   readonly namespace: string;
   readonly #options: ResolvedServiceOptions<T>;
-  readonly #policy: LoadPolicy;
+  readonly #policy: ResilienceSettings;
   readonly #store: NamespaceStore<T>;
   readonly #flights: SingleFlight;
   readonly #cacheAside: CacheAside<T>;

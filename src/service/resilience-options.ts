@@ -27,7 +27,7 @@ export interface ResilienceOptions {
 }
 
 /** `ResilienceOptions` resolved, units in the names; resolved once per service (and per call only when a call overrides something). */
-export interface LoadPolicy {
+export interface ResilienceSettings {
   readonly lock: { readonly ttlMs: number; readonly waitMs: number } | false;
   readonly graceMs: number;
   readonly softTimeoutMs: number;
@@ -37,7 +37,7 @@ export interface LoadPolicy {
   readonly earlyRefreshBeta: number;
 }
 
-export const NO_POLICY: LoadPolicy = { lock: false, graceMs: 0, softTimeoutMs: 0, hardTimeoutMs: 0, earlyRefreshBeta: 0 };
+export const NO_POLICY: ResilienceSettings = { lock: false, graceMs: 0, softTimeoutMs: 0, hardTimeoutMs: 0, earlyRefreshBeta: 0 };
 
 const ms = milliseconds();
 export const resilienceShape = {
@@ -62,11 +62,15 @@ export function softTimeoutNeedsGrace(
 }
 
 /** Apply `options` over `base`; validates only what is given. */
-export function resolvePolicy(base: LoadPolicy, options: ResilienceOptions, context = 'getOrSet options'): LoadPolicy {
+export function resolvePolicy(
+  base: ResilienceSettings,
+  options: ResilienceOptions,
+  context = 'getOrSet options',
+): ResilienceSettings {
   const parsed = schema.safeParse(options);
   if (!parsed.success) throw configError(context, parsed.error);
   const { lock, grace, softTimeout, hardTimeout, earlyRefresh } = parsed.data;
-  const policy: LoadPolicy = {
+  const policy: ResilienceSettings = {
     lock: lock === undefined ? base.lock : resolveLock(lock),
     graceMs: grace === undefined ? base.graceMs : Math.round(grace * 1000),
     softTimeoutMs: softTimeout ?? base.softTimeoutMs,
@@ -79,7 +83,7 @@ export function resolvePolicy(base: LoadPolicy, options: ResilienceOptions, cont
   return policy;
 }
 
-function resolveLock(lock: boolean | { ttl?: number | undefined; wait?: number | undefined }): LoadPolicy['lock'] {
+function resolveLock(lock: boolean | { ttl?: number | undefined; wait?: number | undefined }): ResilienceSettings['lock'] {
   if (lock === false) return false;
   const given = lock === true ? {} : lock;
   return { ttlMs: given.ttl ?? DEFAULTS.lock.ttlMs, waitMs: given.wait ?? DEFAULTS.lock.waitMs };
@@ -104,6 +108,6 @@ export function overridesPolicy(options: ResilienceOptions): boolean {
 }
 
 /** What a write records for a policy: expiry and compute time only when grace or early refresh needs them. */
-export function writeMeta(policy: LoadPolicy, computeMs?: number): WriteMeta {
+export function writeMeta(policy: ResilienceSettings, computeMs?: number): WriteMeta {
   return { graceMs: policy.graceMs, withExpiry: policy.graceMs > 0 || policy.earlyRefreshBeta > 0, computeMs };
 }

@@ -2,7 +2,13 @@ import { z } from 'zod';
 import { configError } from '../core/config-error.js';
 import { DEFAULTS } from '../core/defaults.js';
 import { type Model, type ModelAdapter, modelAdapter, modelOption } from '../core/model.js';
-import { type LoadPolicy, NO_POLICY, type ResilienceOptions, resilienceShape, resolvePolicy } from './resilience-options.js';
+import {
+  NO_POLICY,
+  type ResilienceOptions,
+  type ResilienceSettings,
+  resilienceShape,
+  resolvePolicy,
+} from './resilience-options.js';
 
 /** Options of a `CacheService`; all optional. */
 export interface CacheServiceOptions<T> extends ResilienceOptions {
@@ -33,7 +39,7 @@ export interface ResolvedServiceOptions<T> {
   prefix: string;
   version: string;
   maxValueBytes: number;
-  policy: LoadPolicy;
+  policy: ResilienceSettings;
 }
 
 /** A TTL in seconds: positive and finite; fractions allowed (stored with millisecond precision). */

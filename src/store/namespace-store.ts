@@ -86,7 +86,7 @@ export class NamespaceStore<T> {
     const raw = this.#encode(key, id, value, ttlMs, meta);
     if (raw === undefined) return false;
     const px = ttlMs + meta.graceMs;
-    const stored = await this.runner.run('SET', this.scope(key, id), (c) => this.#store(c, key, raw, px, fences));
+    const stored = await this.runner.run('SET', this.scope(key, id), (c) => this.#setRaw(c, key, raw, px, fences));
     if (stored !== true) return false;
     this.counters.sets++;
     this.runner.stats.total.sets++;
@@ -156,7 +156,7 @@ export class NamespaceStore<T> {
     }
   }
 
-  async #store(client: RedisClient, key: string, raw: string, px: number, fences: Fences | undefined): Promise<boolean> {
+  async #setRaw(client: RedisClient, key: string, raw: string, px: number, fences: Fences | undefined): Promise<boolean> {
     // ioredis-mock keeps an expired key's old expiry until the key is next read, and applies it
     // to a new SET PX of that key (the value vanishes at once). Reading it first purges it.
     if (isEmbedded(client)) await client.exists(key);

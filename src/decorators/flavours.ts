@@ -1,7 +1,7 @@
 import { CacheConfigError } from '../errors.js';
 import { executeOperations } from './executor.js';
 import type { CacheOperation, ClassConfig } from './operations.js';
-import { type DecoratedMethod, decoratedMethod, receiverScope, registerConfig, registerMethod } from './registry.js';
+import { type DecoratedMethod, decoratedMethod, receiverClass, registerConfig, registerMethod } from './registry.js';
 
 /** A decorated method: it must return a Promise. */
 export type AsyncMethod<This, Args extends unknown[], R> = (this: This, ...args: Args) => Promise<R>;
@@ -49,11 +49,11 @@ export function methodDecorator<A extends unknown[], V, U>(
     const [value, context] = args;
     if (isTc39Context(context)) {
       if (context.kind !== 'method' || typeof value !== 'function') throw misuse(decorator, String(context.name));
-      return wrap(value as AnyMethod, String(context.name), describe);
+      return decoratedWrapper(value as AnyMethod, String(context.name), describe);
     }
     const [, propertyKey, descriptor] = args as [object, string | symbol, PropertyDescriptor | undefined];
     if (typeof descriptor?.value !== 'function') throw misuse(decorator, String(propertyKey));
-    descriptor.value = wrap(descriptor.value as AnyMethod, String(propertyKey), describe);
+    descriptor.value = decoratedWrapper(descriptor.value as AnyMethod, String(propertyKey), describe);
     return descriptor;
   };
   return apply as CacheMethodDecorator<A, V, U>;
@@ -71,16 +71,16 @@ export function classDecorator(config: ClassConfig): CacheClassDecorator {
  * Stacked decorators don't nest wrappers: each returns a new wrapper around the original method
  * with its operation added, so one executor runs the whole list (top decorator first).
  */
-function wrap(current: AnyMethod, name: string, describe: (method: string) => CacheOperation): AnyMethod {
+function decoratedWrapper(current: AnyMethod, name: string, describe: (method: string) => CacheOperation): AnyMethod {
   const stacked: DecoratedMethod | undefined = decoratedMethod(current);
   const original = (stacked?.original ?? current) as AnyMethod;
   const operations = Object.freeze([Object.freeze(describe(name)), ...(stacked?.operations ?? [])]);
   // Not async: executeOperations already returns a promise, and an extra frame costs on every hit.
   const decorated = function (this: unknown, ...args: unknown[]): Promise<unknown> {
     try {
-      // The runtime class decides the scope: a subclass inheriting the method caches under its own namespace.
-      const scope = receiverScope(this);
-      return executeOperations(operations, { args, invoke: async () => original.apply(this, args), scope });
+      // The runtime class decides: a subclass inheriting the method caches under its own namespace.
+      const owner = receiverClass(this);
+      return executeOperations(operations, { args, invoke: async () => original.apply(this, args), owner });
     } catch (error) {
       return Promise.reject(error); // a throwing key function rejects, as an async method would
     }
