@@ -52,6 +52,22 @@ describeOnBackends('eviction guarantees', (backend) => {
     });
   });
 
+  describe('an explicit write wins over an older load', () => {
+    it('a load that began before set() does not overwrite the value set, in another process either', async () => {
+      const onA = a.service<string>('rows', { prefix });
+      const onB = b.service<string>('rows', { prefix });
+      const db = gate<string>();
+      const slowRead = onA.getOrSet('1', () => db.promise, { ttl: 600 });
+      await sleep(20);
+      expect(await onB.set('1', 'v2')).to.equal(true);
+      const later = onA.getOrSet('1', async () => 'reloaded');
+      db.open('v1');
+      expect(await slowRead).to.equal('v1');
+      expect(await later, 'began after the write: never the older load value').to.not.equal('v1');
+      expect(await onA.get('1'), 'the older load did not overwrite the write').to.equal('v2');
+    });
+  });
+
   describe('serving stale never crosses an eviction', () => {
     const staleEntry = async (manager: CacheManager, options: object) => {
       const rows = manager.service<string>('rows', { prefix, grace: 60, ...options });

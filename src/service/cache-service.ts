@@ -82,13 +82,18 @@ export class CacheService<T> {
     return entry.envelope.v;
   }
 
-  /** Store a value. @returns false when it was not stored (Redis down, value not serialisable). */
+  /**
+   * Store a value. A load that began before this write can't overwrite it with what it read.
+   * @returns false when it was not stored (Redis down, value not serialisable)
+   */
   async set(id: CacheId, value: T, ttlOrOptions?: number | WriteOptions): Promise<boolean> {
     // Anything but an options object is a TTL, checked below ('60s' is an error, not the default).
     const options: WriteOptions =
       typeof ttlOrOptions === 'object' && ttlOrOptions !== null ? ttlOrOptions : { ttl: ttlOrOptions };
     const key = this.key(id, options.params);
-    return this.#store.write(key, id, value, this.#ttlMs(options.ttl), writeMeta(this.#policy));
+    const stored = await this.#store.write(key, id, value, this.#ttlMs(options.ttl), writeMeta(this.#policy));
+    this.#flights.forget(key); // a read from now on never joins a load that began before this write
+    return stored;
   }
 
   /**

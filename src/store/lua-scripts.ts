@@ -65,6 +65,16 @@ redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
 return 1`);
 
 /**
+ * Explicit write (`set`, `@CachePut`): store the value and give the entry's fence a new token, so
+ * a load that began before this write can't overwrite it with what it read earlier.
+ * KEYS: entry, entry fence. ARGV: value, ttl (ms), new token, fence lifetime (ms).
+ */
+export const STORE_AND_FENCE = lua(`
+redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+redis.call('SET', KEYS[2], ARGV[3], 'PX', ARGV[4])
+return 1`);
+
+/**
  * Evict one entry: remove it, then give its fence a new token. KEYS: entry, entry fence.
  * ARGV: new token, fence lifetime (ms). Returns the number of entries removed.
  */

@@ -6,7 +6,7 @@ import type { Codec, Envelope } from '../core/codec.js';
 import { DEFAULTS } from '../core/defaults.js';
 import type { KeyLayout } from '../core/keys.js';
 import { CacheError, CacheSerializationError } from '../errors.js';
-import { EVICT_ENTRY, READ_FENCES, runScript, STORE_FENCED } from './lua-scripts.js';
+import { EVICT_ENTRY, READ_FENCES, runScript, STORE_AND_FENCE, STORE_FENCED } from './lua-scripts.js';
 import { unlinkMatching } from './pattern-unlink.js';
 
 /** An entry as read: the decoded envelope and the text it came from (to tell a rewrite apart). */
@@ -79,7 +79,10 @@ export class NamespaceStore<T> {
     return tokens === FAILED ? FAILED : (tokens as [string, string]);
   }
 
-  /** Encode and store; with `fences`, only if no eviction happened since they were read. */
+  /**
+   * Encode and store. With `fences` (a load), only if no eviction or write happened since they
+   * were read; without (an explicit write), the entry's fence moves, so older loads can't overwrite it.
+   */
   async write(key: string, id: unknown, value: T, ttlMs: number, meta: WriteMeta, fences?: Fences): Promise<boolean> {
     if (value === undefined) return false; // undefined is "nothing to cache", never stored
     const start = performance.now();
@@ -160,7 +163,10 @@ export class NamespaceStore<T> {
     // ioredis-mock keeps an expired key's old expiry until the key is next read, and applies it
     // to a new SET PX of that key (the value vanishes at once). Reading it first purges it.
     if (isEmbedded(client)) await client.exists(key);
-    if (!fences) return (await client.set(key, raw, 'PX', px)) === 'OK';
+    if (!fences) {
+      const args = [raw, px, randomUUID(), DEFAULTS.fenceTtlMs];
+      return (await runScript(client, STORE_AND_FENCE, [key, this.#fenceKey(key)], args)) === 1;
+    }
     const keys = [key, this.#fenceKey(key), this.keys.namespaceFence];
     return (await runScript(client, STORE_FENCED, keys, [raw, px, fences[0], fences[1]])) === 1;
   }
