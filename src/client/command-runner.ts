@@ -1,10 +1,11 @@
+import type { Redis } from 'ioredis';
 import { DEFAULTS } from '../core/defaults.js';
 import { redactError } from '../core/redact.js';
 import { withTimeout } from '../core/timeout.js';
 import { CacheConfigError, CacheConnectionError, type CacheError, CacheNotInitializedError } from '../errors.js';
 import { type BreakerSettings, CircuitBreaker } from './circuit-breaker.js';
 import { type CacheEvent, type CacheEventName, CacheEvents } from './events.js';
-import { connectionEpoch, isEmbedded, type RedisClient, statusOf, timesOwnCommands } from './redis-client.js';
+import { connectionEpoch, isCluster, isEmbedded, type RedisClient, statusOf, timesOwnCommands } from './redis-client.js';
 import { StatsRecorder } from './stats.js';
 
 /** Returned by `CommandRunner.run` when Redis could not be used; the failure is already reported. */
@@ -45,6 +46,7 @@ export class CommandRunner {
   #clients: readonly RedisClient[] = [];
   #next = 0;
   #raceTimeoutMs = 0;
+  #clustered = false;
 
   /** Install the clients commands go to (round-robin). Events, stats and listeners survive re-attachment. */
   attach(clients: readonly RedisClient[], settings: RunnerSettings): void {
@@ -53,12 +55,33 @@ export class CommandRunner {
     this.#settings = settings;
     this.#breaker = new CircuitBreaker(settings.breaker);
     this.#raceTimeoutMs = clients.every(timesOwnCommands) ? 0 : settings.commandTimeoutMs;
+    this.#clustered = clients.some(isCluster);
     for (const client of clients) connectionEpoch(client); // start counting reconnections now
+  }
+
+  /** True when commands go to a Redis Cluster: keys then carry hash tags (see core/key-layout.ts). */
+  get clustered(): boolean {
+    return this.#clustered;
   }
 
   /** True for the embedded backend, whose SCAN differs from Redis (see store/pattern-unlink.ts). */
   get embedded(): boolean {
     return this.#clients.some(isEmbedded);
+  }
+
+  /**
+   * A Cluster's masters now, with a signature that changes when the set of masters changes or one
+   * of their connections is re-made (a failover, a restart). Undefined when not on a Cluster.
+   */
+  topology(): { masters: Redis[]; signature: string } | undefined {
+    const cluster = this.#clients.find(isCluster);
+    if (!cluster) return undefined;
+    const masters = cluster.nodes('master');
+    const signature = masters
+      .map((node) => `${node.options.host}:${node.options.port}#${connectionEpoch(node)}`)
+      .sort()
+      .join(',');
+    return { masters, signature };
   }
 
   /** Changes whenever one of the clients reconnects: a SCAN cursor from before means nothing after. */

@@ -8,6 +8,11 @@ export function isEmbedded(client: RedisClient): boolean {
   return /RedisMock/.test(client.constructor.name);
 }
 
+/** An ioredis `Cluster` (its `isCluster` flag), whose keys must carry hash tags. */
+export function isCluster(client: RedisClient): client is Cluster {
+  return (client as { isCluster?: unknown }).isCluster === true;
+}
+
 /** Clients with ioredis' own `commandTimeout` need no extra timer per command. */
 export function timesOwnCommands(client: RedisClient): boolean {
   const options = (client as { options?: { commandTimeout?: unknown } }).options;
@@ -20,15 +25,17 @@ export function statusOf(client: RedisClient): string | undefined {
 }
 
 const epochs = new WeakMap<RedisClient, { value: number }>();
+let connections = 0;
 
 /**
- * How many times `client` has (re)connected. A multi-command walk (SCAN) compares it before and
- * after each step: a change means the server may be another one, so its cursor means nothing.
+ * Changes whenever `client` (re)connects, and differs between two client objects: a
+ * multi-command walk (SCAN) compares it before and after each step; a change means the server
+ * may be another one, so its cursor means nothing.
  */
 export function connectionEpoch(client: RedisClient): number {
   let epoch = epochs.get(client);
   if (!epoch) {
-    const counter = { value: 0 };
+    const counter = { value: ++connections * 1_000_000 };
     client.on('ready', () => counter.value++);
     epochs.set(client, counter);
     epoch = counter;

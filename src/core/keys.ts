@@ -45,29 +45,6 @@ export function keyBase(namespace: string, options: Omit<KeyOptions, 'params'> =
   return `${prefix}:${version}:${checkSegment('namespace', namespace)}:`;
 }
 
-/** Where ts-rc keeps its own keys for a namespace, outside every namespace's SCAN pattern. */
-export interface KeyLayout {
-  /** `<prefix>:<version>:<namespace>:`, the entries. */
-  base: string;
-  /** Per-entry eviction fences: `<prefix>~:f:<version>:<namespace>:<id>`. */
-  fenceBase: string;
-  /** The namespace's eviction fence. */
-  namespaceFence: string;
-  /** Per-entry distributed locks: `<prefix>~:l:<version>:<namespace>:<id>`. */
-  lockBase: string;
-}
-
-export function keyLayout(namespace: string, options: Omit<KeyOptions, 'params'> = {}): KeyLayout {
-  const base = keyBase(namespace, options);
-  const [prefix, version] = base.split(':', 2) as [string, string];
-  return {
-    base,
-    fenceBase: `${prefix}~:f:${version}:${namespace}:`,
-    namespaceFence: `${prefix}~:f:${version}:${namespace}`,
-    lockBase: `${prefix}~:l:${version}:${namespace}:`,
-  };
-}
-
 /**
  * The identifier (hashed when long) plus, when params are given and not empty, their hash.
  * @throws CacheKeyError for an identifier that is not a string or finite number, or params that
@@ -102,6 +79,7 @@ function checkSegment(name: string, value: unknown): string {
 export function segmentProblem(name: string, value: unknown): string | undefined {
   if (typeof value !== 'string' || value.length === 0) return 'must be a non-empty string';
   if (value.includes(':')) return "must not contain ':' (it separates key parts)";
+  if (/[{}]/.test(value)) return 'must not contain { or } (Redis Cluster reads them as a hash tag)';
   if (name === 'prefix' && value.endsWith('~')) return "must not end with '~' (reserved for ts-rc's fence and lock keys)";
   return undefined;
 }

@@ -137,7 +137,7 @@ export class CacheAsideLoad<T> {
   /** Distributed single-flight: compute under the lock, else wait for its holder's value (or serve stale). */
   async #underLock(lock: { ttlMs: number; waitMs: number }): Promise<LoadOutcome<T>> {
     const { key, id } = this.request;
-    const lockKey = this.store.keys.lockBase + key.slice(this.store.keys.base.length);
+    const lockKey = this.store.keys.lockKey(key);
     const scope = this.store.scope(lockKey, id);
     const deadline = Date.now() + lock.waitMs;
     for (let pause = POLL_MIN_MS; ; pause = Math.min(pause * 2, POLL_MAX_MS)) {

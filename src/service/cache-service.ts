@@ -1,7 +1,8 @@
 import { FAILED, runnerOf } from '../client/command-runner.js';
 import type { RedisClient } from '../client/redis-client.js';
 import { createCodec, isFresh } from '../core/codec.js';
-import { escapeGlob, identifierPart, keyLayout } from '../core/keys.js';
+import { KeyLayout } from '../core/key-layout.js';
+import { identifierPart } from '../core/keys.js';
 import { ttlToMs } from '../core/ttl.js';
 import type { CacheManager } from '../manager/cache-manager.js';
 import { NamespaceStore } from '../store/namespace-store.js';
@@ -56,8 +57,11 @@ export class CacheService<T> {
     this.#policy = this.#options.policy;
     const runner = runnerOf(redis);
     const codec = createCodec(this.#options.model, this.#options.maxValueBytes);
-    const keys = keyLayout(namespace, this.#options);
-    this.#store = new NamespaceStore(runner, namespace, keys, codec, runner.stats.forNamespace(namespace));
+    const layouts = {
+      standalone: new KeyLayout(namespace, this.#options, false),
+      cluster: new KeyLayout(namespace, this.#options, true),
+    };
+    this.#store = new NamespaceStore(runner, namespace, layouts, codec, runner.stats.forNamespace(namespace));
     this.#flights = singleFlightOf(runner);
     this.#cacheAside = new CacheAside(this.#store, this.#flights, this.#options.jitterPercent);
     this.namespace = namespace;
@@ -65,7 +69,7 @@ export class CacheService<T> {
 
   /** The full Redis key for an entry. @throws CacheKeyError for a bad id or params */
   key(id: CacheId, params?: object): string {
-    return this.#store.keys.base + identifierPart(id, params);
+    return this.#store.keys.entryKey(identifierPart(id, params));
   }
 
   /** The cached value, or null on a miss (also when Redis is down or the entry is invalid). */
@@ -142,7 +146,7 @@ export class CacheService<T> {
    * finish is reported as an 'error')
    */
   async invalidatePattern(pattern = '*'): Promise<number> {
-    const removed = await this.#store.evictMatching(escapeGlob(this.#store.keys.base) + pattern);
+    const removed = await this.#store.evictMatching(pattern);
     this.#flights.forgetPrefix(this.#store.keys.base);
     return removed;
   }

@@ -4,7 +4,7 @@ import { isEmbedded, type RedisClient } from '../client/redis-client.js';
 import type { CacheCounters } from '../client/stats.js';
 import type { Codec, Envelope } from '../core/codec.js';
 import { DEFAULTS } from '../core/defaults.js';
-import type { KeyLayout } from '../core/keys.js';
+import type { KeyLayout } from '../core/key-layout.js';
 import { CacheError, CacheSerializationError } from '../errors.js';
 import { EVICT_ENTRY, READ_FENCES, runScript, STORE_AND_FENCE, STORE_FENCED } from './lua-scripts.js';
 import { unlinkMatching } from './pattern-unlink.js';
@@ -40,10 +40,16 @@ export class NamespaceStore<T> {
   constructor(
     readonly runner: CommandRunner,
     readonly namespace: string,
-    readonly keys: KeyLayout,
+    /** The standalone layout and the Cluster one: which applies depends on the client attached. */
+    private readonly layouts: { readonly standalone: KeyLayout; readonly cluster: KeyLayout },
     private readonly codec: Codec<T>,
     private readonly counters: CacheCounters,
   ) {}
+
+  /** The key layout for the client the runner uses now (a manager may get its client after services are made). */
+  get keys(): KeyLayout {
+    return this.runner.clustered ? this.layouts.cluster : this.layouts.standalone;
+  }
 
   scope(key: string, id: unknown): EventScope {
     return { namespace: this.namespace, key, id: id as EventScope['id'] };
@@ -72,7 +78,8 @@ export class NamespaceStore<T> {
 
   /** The fence tokens to store against, created when missing. */
   async readFences(key: string, id: unknown): Promise<Fences | Failed> {
-    const keys = [this.#fenceKey(key), this.keys.namespaceFence];
+    const layout = this.keys;
+    const keys = [layout.entryFence(key), layout.namespaceFenceOf(key)];
     const tokens = await this.runner.run('FENCES', this.scope(key, id), (c) =>
       runScript(c, READ_FENCES, keys, [randomUUID(), DEFAULTS.fenceTtlMs]),
     );
@@ -101,17 +108,19 @@ export class NamespaceStore<T> {
   async evict(key: string, id: unknown): Promise<boolean | Failed> {
     const start = performance.now();
     const removed = await this.runner.run('DEL', this.scope(key, id), (c) =>
-      runScript(c, EVICT_ENTRY, [key, this.#fenceKey(key)], [randomUUID(), DEFAULTS.fenceTtlMs]),
+      runScript(c, EVICT_ENTRY, [key, this.keys.entryFence(key)], [randomUUID(), DEFAULTS.fenceTtlMs]),
     );
     if (removed === FAILED) return FAILED;
     this.evicted(removed as number, key, id, start);
     return removed === 1;
   }
 
-  /** Fence the namespace, then remove every entry matching `match`. @returns entries removed */
-  async evictMatching(match: string): Promise<number> {
+  /** Fence the namespace, then remove every entry whose identifier part matches the glob `pattern`. @returns entries removed */
+  async evictMatching(pattern: string): Promise<number> {
     const start = performance.now();
-    const removed = await unlinkMatching(this.runner, this.keys.namespaceFence, match, this.scope(match, undefined));
+    const layout = this.keys;
+    const match = layout.match(pattern);
+    const removed = await unlinkMatching(this.runner, layout.namespaceFences(), match, this.scope(match, undefined));
     this.evicted(removed, match, undefined, start);
     return removed;
   }
@@ -144,10 +153,6 @@ export class NamespaceStore<T> {
     this.announce('evict', key, id, start);
   }
 
-  #fenceKey(key: string): string {
-    return this.keys.fenceBase + key.slice(this.keys.base.length);
-  }
-
   #encode(key: string, id: unknown, value: T, ttlMs: number, meta: WriteMeta): string | undefined {
     try {
       const envelope: Envelope<T> = meta.withExpiry ? { v: value, e: Date.now() + ttlMs, d: meta.computeMs } : { v: value };
@@ -165,9 +170,10 @@ export class NamespaceStore<T> {
     if (isEmbedded(client)) await client.exists(key);
     if (!fences) {
       const args = [raw, px, randomUUID(), DEFAULTS.fenceTtlMs];
-      return (await runScript(client, STORE_AND_FENCE, [key, this.#fenceKey(key)], args)) === 1;
+      return (await runScript(client, STORE_AND_FENCE, [key, this.keys.entryFence(key)], args)) === 1;
     }
-    const keys = [key, this.#fenceKey(key), this.keys.namespaceFence];
+    const layout = this.keys;
+    const keys = [key, layout.entryFence(key), layout.namespaceFenceOf(key)];
     return (await runScript(client, STORE_FENCED, keys, [raw, px, fences[0], fences[1]])) === 1;
   }
 }

@@ -14,30 +14,37 @@ const MAX_RESTARTS = 3;
 /**
  * Fence the namespace (so no load already under way can store what it read before), then remove
  * every key matching `pattern` with SCAN + UNLINK in batches, never KEYS. Each command is bounded
- * on its own. When a client reconnects mid-walk the server may be another one (a restart, a
- * failover) whose cursor space is unrelated: the walk starts again from cursor 0.
+ * on its own. When a connection is re-made mid-walk, or a Cluster's masters change (a failover),
+ * the server may be another one whose cursor means nothing: the walk starts again from cursor 0.
+ * @param namespaceFences the namespace's fence, or one per bucket on a Cluster
  * @returns the number of keys removed; a walk that can't finish is reported (and counts what it removed)
  */
 export async function unlinkMatching(
   runner: CommandRunner,
-  namespaceFence: string,
+  namespaceFences: readonly string[],
   pattern: string,
   scope: EventScope,
 ): Promise<number> {
-  const fenced = await runner.run('FENCE', scope, (c) =>
-    runScript(c, FENCE_NAMESPACE, [namespaceFence], [randomUUID(), DEFAULTS.fenceTtlMs]),
-  );
-  if (fenced === FAILED) return 0;
-  const walk = runner.embedded ? walkEmbedded : walkScanned;
+  if (!(await fenceNamespace(runner, namespaceFences, scope))) return 0;
+  const walk = runner.embedded ? walkEmbedded : runner.clustered ? walkCluster : walkScanned;
   let removed = 0;
   for (let restarts = 0; restarts <= MAX_RESTARTS; restarts++) {
     const outcome = await walk(runner, pattern, scope);
     removed += outcome.removed;
-    if (outcome.done) return removed;
-    if (outcome.failed) return removed; // the failing command was reported by the runner
+    if (outcome.done || outcome.failed) return removed; // a failing command was reported by the runner
   }
   runner.report(new CacheConnectionError('SCAN', `the connection changed ${MAX_RESTARTS + 1} times during the scan`), scope);
   return removed;
+}
+
+async function fenceNamespace(runner: CommandRunner, fences: readonly string[], scope: EventScope): Promise<boolean> {
+  const token = randomUUID();
+  const fenced = await Promise.all(
+    fences.map((fence) =>
+      runner.run('FENCE', scope, (c) => runScript(c, FENCE_NAMESPACE, [fence], [token, DEFAULTS.fenceTtlMs])),
+    ),
+  );
+  return !fenced.includes(FAILED);
 }
 
 interface WalkOutcome {
@@ -91,4 +98,43 @@ async function walkEmbedded(runner: CommandRunner, pattern: string, scope: Event
 
 function unlink(runner: CommandRunner, keys: string[], scope: EventScope): Promise<number | typeof FAILED> {
   return runner.run('UNLINK', scope, (c: RedisClient) => c.unlink(...keys));
+}
+
+/**
+ * A Cluster: SCAN every master on its own connection, and UNLINK what each page holds grouped by
+ * hash tag (one slot per group) through the cluster client, which follows MOVED and ASK.
+ */
+async function walkCluster(runner: CommandRunner, pattern: string, scope: EventScope): Promise<WalkOutcome> {
+  const before = runner.topology();
+  if (before === undefined) return { removed: 0, done: false, failed: true };
+  let removed = 0;
+  for (const node of before.masters) {
+    let cursor = '0';
+    do {
+      const page = await runner.run('SCAN', scope, () => node.scan(cursor, 'MATCH', pattern, 'COUNT', BATCH));
+      if (page === FAILED) return { removed, done: false, failed: true };
+      if (runner.topology()?.signature !== before.signature) return { removed, done: false, failed: false };
+      cursor = page[0];
+      for (const keys of bySlotTag(page[1])) {
+        const unlinked = await unlink(runner, keys, scope);
+        if (unlinked === FAILED) return { removed, done: false, failed: true };
+        removed += unlinked;
+      }
+    } while (cursor !== '0');
+  }
+  return { removed, done: runner.topology()?.signature === before.signature, failed: false };
+}
+
+/** Keys grouped by their hash tag (`{…}`), so each UNLINK touches one slot. */
+function bySlotTag(keys: readonly string[]): string[][] {
+  const groups = new Map<string, string[]>();
+  for (const key of keys) {
+    const open = key.indexOf('{');
+    const close = open < 0 ? -1 : key.indexOf('}', open + 1);
+    const tag = close > open + 1 ? key.slice(open + 1, close) : key;
+    const group = groups.get(tag);
+    if (group) group.push(key);
+    else groups.set(tag, [key]);
+  }
+  return [...groups.values()];
 }

@@ -1,0 +1,144 @@
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Redis } from 'ioredis';
+import { waitUntil } from './redis-process.js';
+
+/** A TCP port free on 127.0.0.1, and its cluster bus port (port + 10000) free too. */
+async function freeClusterPort(taken: Set<number>): Promise<number> {
+  for (;;) {
+    const port = 20_000 + Math.floor(Math.random() * 30_000);
+    if (taken.has(port) || taken.has(port + 10_000)) continue;
+    if ((await isFree(port)) && (await isFree(port + 10_000))) return port;
+  }
+}
+
+function isFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
+}
+
+/**
+ * A real Redis Cluster of the test's own: `masters` masters with one replica each, made of
+ * redis-server processes started with `--cluster-enabled yes` and joined by
+ * `redis-cli --cluster create … --cluster-replicas 1`. Always `stop()` it (kills every pid).
+ */
+export class RedisCluster {
+  readonly #processes = new Map<number, ChildProcess>();
+
+  private constructor(
+    readonly ports: readonly number[],
+    private readonly dir: string,
+  ) {}
+
+  static async start(masters = 3): Promise<RedisCluster> {
+    const taken = new Set<number>();
+    const ports: number[] = [];
+    for (let i = 0; i < masters * 2; i++) {
+      const port = await freeClusterPort(taken);
+      taken.add(port);
+      taken.add(port + 10_000);
+      ports.push(port);
+    }
+    const cluster = new RedisCluster(ports, mkdtempSync(join(tmpdir(), 'tsrc-cluster-')));
+    try {
+      await Promise.all(ports.map((port) => cluster.startNode(port)));
+      const nodes = ports.map((port) => `127.0.0.1:${port}`);
+      const created = spawnSync('redis-cli', ['--cluster', 'create', ...nodes, '--cluster-replicas', '1', '--cluster-yes'], {
+        encoding: 'utf8',
+        timeout: 30_000,
+      });
+      if (created.status !== 0) throw new Error(`redis-cli --cluster create failed: ${created.stdout}${created.stderr}`);
+      await waitUntil(() => cluster.healthy(), 20_000, 'the cluster did not reach cluster_state:ok');
+      return cluster;
+    } catch (error) {
+      await cluster.stop();
+      throw error;
+    }
+  }
+
+  /** Seed addresses, as `cluster.nodes` takes them. */
+  get urls(): string[] {
+    return this.ports.map((port) => `redis://127.0.0.1:${port}`);
+  }
+
+  async startNode(port: number): Promise<void> {
+    const args = ['--port', String(port), '--bind', '127.0.0.1', '--cluster-enabled', 'yes'];
+    args.push('--cluster-config-file', join(this.dir, `nodes-${port}.conf`), '--cluster-node-timeout', '2000');
+    args.push('--save', '', '--appendonly', 'no', '--dir', this.dir);
+    this.#processes.set(port, spawn('redis-server', args, { stdio: 'ignore' }));
+    await waitUntil(() => ping(port), 5000, `redis-server on port ${port} did not start`);
+  }
+
+  /** SIGKILL one node (e.g. a master, to force a failover). */
+  async kill(port: number): Promise<void> {
+    const child = this.#processes.get(port);
+    if (!child || child.exitCode !== null) return;
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGKILL');
+    await exited;
+    this.#processes.delete(port);
+  }
+
+  /** The ports of the current masters, from CLUSTER NODES on a live node. */
+  async masterPorts(): Promise<number[]> {
+    const port = [...this.#processes.keys()][0]!;
+    const client = new Redis({ port, host: '127.0.0.1', lazyConnect: true });
+    try {
+      await client.connect();
+      const text = (await client.call('CLUSTER', 'NODES')) as string;
+      return text
+        .split('\n')
+        .filter((line) => /\bmaster\b/.test(line) && !/\bfail\b/.test(line))
+        .map((line) => Number(/:(\d+)@/.exec(line)?.[1]));
+    } finally {
+      client.disconnect();
+    }
+  }
+
+  async healthy(): Promise<boolean> {
+    for (const port of this.#processes.keys()) {
+      const client = new Redis({
+        port,
+        host: '127.0.0.1',
+        lazyConnect: true,
+        maxRetriesPerRequest: 0,
+        retryStrategy: () => null,
+      });
+      client.on('error', () => {});
+      try {
+        await client.connect();
+        const info = (await client.call('CLUSTER', 'INFO')) as string;
+        if (!info.includes('cluster_state:ok')) return false;
+      } catch {
+        return false;
+      } finally {
+        client.disconnect();
+      }
+    }
+    return true;
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all([...this.#processes.keys()].map((port) => this.kill(port)));
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+async function ping(port: number): Promise<boolean> {
+  const client = new Redis({ port, host: '127.0.0.1', lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  client.on('error', () => {});
+  try {
+    await client.connect();
+    return (await client.ping()) === 'PONG';
+  } catch {
+    return false;
+  } finally {
+    client.disconnect();
+  }
+}
