@@ -1,36 +1,75 @@
 import type { ConnectionOptions } from 'node:tls';
-import { Redis, type RedisOptions } from 'ioredis';
+import { Cluster, Redis, type RedisOptions } from 'ioredis';
 import RedisMock from 'ioredis-mock';
 import type { RedisClient } from '../client/redis-client.js';
 import { definedOnly } from '../core/config-error.js';
 import type { ResolvedManagerOptions } from './manager-options.js';
-import type { RedisServer } from './redis-url.js';
+import type { ClusterEndpoint, RedisServer, SentinelEndpoint } from './redis-url.js';
 
 let embeddedCount = 0;
 
-/** The clients a manager owns for these options: one embedded store, or a pool of connections. */
+/** The clients a manager owns for these options: one embedded store, a pool of connections, one Cluster client, or one Sentinel-managed connection. */
 export function createClients(options: ResolvedManagerOptions): RedisClient[] {
   const { endpoint } = options;
-  if (endpoint.kind === 'memory') {
-    // ioredis-mock shares data between instances with the same host:port; a unique host gives
-    // every manager its own keyspace.
-    return [new RedisMock({ host: `ts-rc-memory-${++embeddedCount}`, port: 6379 })];
+  switch (endpoint.kind) {
+    case 'memory':
+      // ioredis-mock shares data between instances with the same host:port; a unique host gives
+      // every manager its own keyspace.
+      return [new RedisMock({ host: `ts-rc-memory-${++embeddedCount}`, port: 6379 })];
+    case 'redis':
+      return Array.from(
+        { length: options.maxConnections },
+        () => new Redis({ ...serverOptions(endpoint, options.tls), ...connectionOptions(options) }),
+      );
+    case 'cluster':
+      return [clusterClient(endpoint, options)];
+    case 'sentinel':
+      return [sentinelClient(endpoint, options)];
   }
-  const server = serverOptions(endpoint, options.tls);
-  return Array.from(
-    { length: options.maxConnections },
-    () =>
-      new Redis({
-        ...server,
-        connectTimeout: options.socketConnectTimeout,
-        socketTimeout: options.socketTimeout,
-        commandTimeout: options.commandTimeout,
-        enableAutoPipelining: options.autoPipelining,
-        // A cache command is worth one reconnect attempt, not a queue that grows while Redis is away.
-        maxRetriesPerRequest: 1,
-        retryStrategy: (attempt) => Math.min(options.retryBaseDelay * 2 ** (attempt - 1), options.retryMaxDelay),
-      }),
-  );
+}
+
+/** What every connection gets: bounded commands, backoff on reconnect, no queue that grows while Redis is away. */
+function connectionOptions(options: ResolvedManagerOptions): RedisOptions {
+  return {
+    connectTimeout: options.socketConnectTimeout,
+    socketTimeout: options.socketTimeout,
+    commandTimeout: options.commandTimeout,
+    enableAutoPipelining: options.autoPipelining,
+    // A cache command is worth one reconnect attempt, not a queue that grows while Redis is away.
+    maxRetriesPerRequest: 1,
+    retryStrategy: (attempt) => Math.min(options.retryBaseDelay * 2 ** (attempt - 1), options.retryMaxDelay),
+  };
+}
+
+/** Seed nodes; credentials and TLS from the first node URL that has them, for every node. */
+function clusterClient(endpoint: ClusterEndpoint, options: ResolvedManagerOptions): Cluster {
+  const seeds = endpoint.nodes.map(({ host, port }) => ({ host, port }));
+  const auth = endpoint.nodes.find((node) => node.password !== undefined || node.username !== undefined) ?? endpoint.nodes[0]!;
+  const { host: _h, port: _p, db: _db, ...credentials } = serverOptions(auth, options.tls);
+  const { retryStrategy, ...perNode } = connectionOptions(options);
+  return new Cluster(seeds, {
+    redisOptions: { ...perNode, ...credentials },
+    enableAutoPipelining: options.autoPipelining,
+    clusterRetryStrategy: (attempt) => retryStrategy?.(attempt) ?? null,
+    // MOVED/ASK and failovers: follow them, but don't queue commands for long while slots move.
+    retryDelayOnFailover: 100,
+    retryDelayOnClusterDown: 100,
+  });
+}
+
+/** The master named `endpoint.name`, found through the sentinels; it follows a failover by itself. */
+function sentinelClient(endpoint: SentinelEndpoint, options: ResolvedManagerOptions): Redis {
+  const [first] = endpoint.sentinels;
+  const master = endpoint.master ? serverOptions(endpoint.master, options.tls) : {};
+  const { host: _h, port: _p, ...masterCredentials } = master;
+  return new Redis({
+    sentinels: endpoint.sentinels.map(({ host, port }) => ({ host, port })),
+    name: endpoint.name,
+    ...definedOnly({ sentinelUsername: first?.username, sentinelPassword: first?.password }),
+    ...(first?.tls && { enableTLSForSentinelMode: true, sentinelTLS: options.tls ?? {} }),
+    ...masterCredentials,
+    ...connectionOptions(options),
+  });
 }
 
 /** Connection fields from the parsed URL: ioredis never sees (and never re-parses) the URL itself. */

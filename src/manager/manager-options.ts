@@ -3,17 +3,40 @@ import { z } from 'zod';
 import { configError } from '../core/config-error.js';
 import { DEFAULTS } from '../core/defaults.js';
 import { milliseconds } from '../core/option-schemas.js';
-import { parseRedisUrl, type RedisEndpoint } from './redis-url.js';
+import type { RedisEndpoint } from './redis-url.js';
 import { maskTls, tlsSecrets } from './tls-secrets.js';
+import {
+  type ClusterOptions,
+  exactlyOneTopology,
+  maskEndpoint,
+  resolveTopology,
+  type SentinelOptions,
+  type TopologyShown,
+  topologyShape,
+} from './topology-options.js';
 
-/** Options of `cacheManager.init()`. Only `redisUrl` is required. */
-export interface CacheManagerOptions {
-  /**
-   * `redis://[user:pass@]host[:port][/db][?family=4|6&connectionName=…]`, `rediss://…` (TLS) or
-   * `memory://` (embedded, in-process). The password may be percent-encoded or hold any character
-   * raw (the credentials end at the last `@`); write a literal `%` as `%25`.
-   */
-  redisUrl: string;
+/**
+ * Options of `cacheManager.init()`: where to connect — exactly one of `redisUrl`, `cluster` and
+ * `sentinel` — and how.
+ */
+export type CacheManagerOptions = ConnectionSettings &
+  (
+    | {
+        /**
+         * `redis://[user:pass@]host[:port][/db][?family=4|6&connectionName=…]`, `rediss://…` (TLS)
+         * or `memory://` (embedded, in-process). The password may be percent-encoded or hold any
+         * character raw (the credentials end at the last `@`); write a literal `%` as `%25`.
+         */
+        redisUrl: string;
+        cluster?: never;
+        sentinel?: never;
+      }
+    | { /** A Redis Cluster. */ cluster: ClusterOptions; redisUrl?: never; sentinel?: never }
+    | { /** A master found through Redis Sentinel. */ sentinel: SentinelOptions; redisUrl?: never; cluster?: never }
+  );
+
+/** How a manager connects, whatever it connects to. */
+export interface ConnectionSettings {
   /** Connections in the pool; commands are spread round-robin. See the README for the numbers. @default 1 */
   maxConnections?: number;
   /** ms without an answer before a command's socket is considered dead. @default 5000 */
@@ -36,11 +59,9 @@ export interface CacheManagerOptions {
   tls?: ConnectionOptions;
 }
 
-/** Options after validation, with every default applied. */
-export interface ResolvedManagerOptions {
-  /** The URL with its password masked (`redis://user:***@host`). */
-  redisUrl: string;
-  /** What `redisUrl` says to connect to; the password is `***` in `cacheManager.options`. */
+/** Options after validation, with every default applied; URLs shown with their password masked (`redis://user:***@host`). */
+export interface ResolvedManagerOptions extends TopologyShown {
+  /** What `redisUrl`, `cluster` or `sentinel` says to connect to; passwords are `***` in `cacheManager.options`. */
   endpoint: RedisEndpoint;
   maxConnections: number;
   socketTimeout: number;
@@ -61,13 +82,8 @@ export interface ManagerSettings extends ResolvedManagerOptions {
 }
 
 const ms = milliseconds;
-const schema = z.strictObject({
-  redisUrl: z.string({ error: 'required: a redis://, rediss:// or memory:// URL' }).transform((url, ctx) => {
-    const parsed = parseRedisUrl(url);
-    if (!('error' in parsed)) return parsed;
-    ctx.issues.push({ code: 'custom', message: parsed.error, input: undefined }); // never the raw URL
-    return z.NEVER;
-  }),
+const fields = z.strictObject({
+  ...topologyShape,
   maxConnections: z.number().int().min(1).max(1000).optional(),
   socketTimeout: ms('a timeout').optional(),
   socketConnectTimeout: ms('a timeout').optional(),
@@ -84,6 +100,7 @@ const schema = z.strictObject({
   autoPipelining: z.boolean().optional(),
   tls: z.looseObject({}).optional(),
 });
+const schema = fields.superRefine(exactlyOneTopology);
 
 /** Validate once at the edge and apply defaults; throws a `CacheConfigError` naming each bad field. */
 export function resolveManagerOptions(input: unknown): ManagerSettings {
@@ -92,9 +109,10 @@ export function resolveManagerOptions(input: unknown): ManagerSettings {
   const o = parsed.data;
   const socketTimeout = o.socketTimeout ?? DEFAULTS.socketTimeoutMs;
   const tls = o.tls as ConnectionOptions | undefined;
+  const { endpoint, shown, secrets } = resolveTopology(o);
   return {
-    redisUrl: o.redisUrl.masked,
-    endpoint: o.redisUrl.endpoint,
+    ...shown,
+    endpoint,
     maxConnections: o.maxConnections ?? DEFAULTS.maxConnections,
     socketTimeout,
     socketConnectTimeout: o.socketConnectTimeout ?? DEFAULTS.socketConnectTimeoutMs,
@@ -105,21 +123,20 @@ export function resolveManagerOptions(input: unknown): ManagerSettings {
     circuitBreaker: resolveBreaker(o.circuitBreaker),
     autoPipelining: o.autoPipelining ?? DEFAULTS.autoPipelining,
     tls,
-    secrets: [...o.redisUrl.secrets, ...tlsSecrets(tls)],
+    secrets: [...secrets, ...tlsSecrets(tls)],
   };
 }
 
 /** The options as `cacheManager.options` shows them: no password, passphrase or private key. */
 export function publicOptions(settings: ManagerSettings): ResolvedManagerOptions {
   const { secrets: _, endpoint, ...options } = settings;
-  const masked = endpoint.kind === 'redis' && endpoint.password !== undefined ? { ...endpoint, password: '***' } : endpoint;
-  return { ...options, endpoint: masked, tls: maskTls(options.tls) };
+  return { ...options, endpoint: maskEndpoint(endpoint), tls: maskTls(options.tls) };
 }
 
 /** Options of `useClient()`: how ts-rc guards a client it did not create. */
 export type InjectedClientOptions = Pick<CacheManagerOptions, 'commandTimeout' | 'circuitBreaker'>;
 
-const injectedSchema = schema.pick({ commandTimeout: true, circuitBreaker: true });
+const injectedSchema = fields.pick({ commandTimeout: true, circuitBreaker: true });
 
 /** `commandTimeout` defaults to the default `socketTimeout`, as for clients the manager creates. */
 export function resolveInjectedOptions(input: unknown): Pick<ResolvedManagerOptions, 'commandTimeout' | 'circuitBreaker'> {

@@ -17,8 +17,23 @@ export interface RedisServer {
   connectionName?: string;
 }
 
-/** Where a manager connects: the embedded store (`memory://`) or a Redis server. */
-export type RedisEndpoint = { kind: 'memory' } | RedisServer;
+/** A Redis Cluster, from `cluster.nodes`: seed addresses (credentials and TLS from them). */
+export interface ClusterEndpoint {
+  kind: 'cluster';
+  nodes: RedisServer[];
+}
+
+/** A master found through Sentinel: `sentinel.name` asked of `sentinel.sentinels`; `master` from `sentinel.masterUrl`. */
+export interface SentinelEndpoint {
+  kind: 'sentinel';
+  name: string;
+  sentinels: RedisServer[];
+  /** Credentials, TLS and database of the master; its host and port come from the sentinels. */
+  master: RedisServer | undefined;
+}
+
+/** Where a manager connects: the embedded store (`memory://`), a Redis server, a Cluster or a Sentinel-managed master. */
+export type RedisEndpoint = { kind: 'memory' } | RedisServer | ClusterEndpoint | SentinelEndpoint;
 
 /** A parsed `redisUrl`: the endpoint, the URL with its password masked, and the secrets it holds. */
 export interface ParsedRedisUrl {
