@@ -5,7 +5,7 @@ import { CachePut } from '../../src/decorators/cache-put.js';
 import { Cached } from '../../src/decorators/cached.js';
 import { CacheConfigError, CacheSerializationError } from '../../src/errors.js';
 import { describeOnBackends } from '../support/backends.js';
-import { recordEvents } from '../support/events.js';
+import { recordEvents, thrown } from '../support/events.js';
 import { flavoured } from '../support/flavour.js';
 import { testBed } from '../support/test-bed.js';
 
@@ -18,15 +18,6 @@ class Account {
   }
 }
 const account = (id: string, name: string) => Object.assign(new Account(), { id, name });
-
-const thrown = (fn: () => unknown): unknown => {
-  try {
-    fn();
-  } catch (error) {
-    return error;
-  }
-  return undefined;
-};
 
 describeOnBackends(flavoured('decorator models'), (backend) => {
   const bed = testBed(backend);
