@@ -4,8 +4,8 @@ import { canonicalize } from '../../src/core/canonical.js';
 import { globToRegExp } from '../../src/core/glob.js';
 import { buildCacheKey, invalidatePattern } from '../../src/core/keys.js';
 import { defaultKey } from '../../src/decorators/default-key.js';
-import type { CacheManager } from '../../src/manager/cache-manager.js';
-import { cleanPrefix, describeOnBackends, managerFor, uniquePrefix } from '../support/backends.js';
+import { describeOnBackends } from '../support/backends.js';
+import { testBed } from '../support/test-bed.js';
 import { sameKeyValue, typedPair, typedValue, withOrderReversed } from '../support/typed-values.js';
 
 const namespace = fc.string({ minLength: 1, maxLength: 12, unit: 'grapheme' }).filter((s) => !s.includes(':'));
@@ -76,20 +76,11 @@ describe('fuzz: keys never alias', () => {
 });
 
 describeOnBackends('fuzz: values round-trip', (backend) => {
-  let manager: CacheManager;
-  let prefix: string;
-  before(() => {
-    manager = managerFor(backend);
-    prefix = uniquePrefix();
-  });
-  after(async () => {
-    await cleanPrefix(manager, prefix);
-    await manager.close();
-  });
+  const bed = testBed(backend);
 
   it('what is set under any identifier and params is what get returns', async function () {
     this.timeout(20_000);
-    const service = manager.service<unknown>('fuzz', { prefix });
+    const service = bed.manager.service<unknown>('fuzz', { prefix: bed.prefix });
     await fc.assert(
       fc.asyncProperty(identifier, params, fc.jsonValue({ maxDepth: 4 }), async (id, p, value) => {
         expect(await service.set(id, value, { params: p })).to.equal(true);

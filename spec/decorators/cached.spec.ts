@@ -3,10 +3,10 @@ import { z } from 'zod';
 import { CacheConfig } from '../../src/decorators/cache-config.js';
 import { Cached } from '../../src/decorators/cached.js';
 import { CacheManager } from '../../src/manager/cache-manager.js';
-import { describeOnBackends, managerFor } from '../support/backends.js';
+import { describeOnBackends } from '../support/backends.js';
 import { gate, recordEvents, sleep } from '../support/events.js';
 import { flavoured } from '../support/flavour.js';
-import { cleanNamespaces, uniqueNamespace } from '../support/namespaces.js';
+import { testBed } from '../support/test-bed.js';
 
 class Profile {
   name = '';
@@ -16,19 +16,10 @@ class Profile {
 }
 
 describeOnBackends(flavoured('@Cached'), (backend) => {
-  let manager: CacheManager;
-  let ns: string;
-  beforeEach(() => {
-    manager = managerFor(backend);
-    ns = uniqueNamespace();
-  });
-  afterEach(async () => {
-    await cleanNamespaces(manager, ns, 'DecoratorSpecInventory');
-    await manager.close();
-  });
+  const bed = testBed(backend, { namespaces: ['DecoratorSpecInventory'] });
 
   it('returns the cached result without running the method again, and keeps `this`', async () => {
-    @CacheConfig({ namespace: ns, manager })
+    @CacheConfig({ namespace: bed.namespace, manager: bed.manager })
     class Repo {
       calls = 0;
       @Cached({ key: (id: string) => id })
@@ -43,13 +34,13 @@ describeOnBackends(flavoured('@Cached'), (backend) => {
     expect(await first).to.deep.equal({ id: '1', by: 'Repo' });
     expect(await repo.find('1')).to.deep.equal({ id: '1', by: 'Repo' });
     expect(repo.calls).to.equal(1);
-    expect(await manager.client.exists(`cache:v1:${ns}:1`)).to.equal(1);
+    expect(await bed.manager.client.exists(`cache:v1:${bed.namespace}:1`)).to.equal(1);
   });
 
   it('keys by method name and arguments by default, whatever the property order', async () => {
     let calls = 0;
     class DecoratorSpecInventory {
-      @Cached({ manager })
+      @Cached({ manager: bed.manager })
       async search(filter: { a: number; b: number }, page: number, _extra?: string): Promise<number> {
         return ++calls + filter.a + page * 0;
       }
@@ -61,14 +52,14 @@ describeOnBackends(flavoured('@Cached'), (backend) => {
     await repo.search({ a: 1, b: 2 }, 2);
     await repo.search({ a: 1, b: 3 }, 1);
     expect(calls).to.equal(3);
-    const keys = await manager.client.keys('cache:v1:DecoratorSpecInventory:search:*');
+    const keys = await bed.manager.client.keys('cache:v1:DecoratorSpecInventory:search:*');
     expect(keys).to.have.length(3);
     expect(keys.every((k) => /^cache:v1:DecoratorSpecInventory:search:#[\w-]+,[12]$/.test(k))).to.equal(true);
   });
 
   it('tells 1 from "1" in default keys', async () => {
     const seen: unknown[] = [];
-    @CacheConfig({ namespace: ns, manager })
+    @CacheConfig({ namespace: bed.namespace, manager: bed.manager })
     class Repo {
       @Cached()
       async find(id: string | number): Promise<string> {
@@ -84,7 +75,7 @@ describeOnBackends(flavoured('@Cached'), (backend) => {
   });
 
   it('stores with the ttl of the decorator, else of @CacheConfig', async () => {
-    @CacheConfig({ namespace: ns, manager, ttl: 1000 })
+    @CacheConfig({ namespace: bed.namespace, manager: bed.manager, ttl: 1000 })
     class Repo {
       @Cached({ key: () => 'short', ttl: 100 })
       async short(): Promise<number> {
@@ -97,13 +88,13 @@ describeOnBackends(flavoured('@Cached'), (backend) => {
     }
     await new Repo().short();
     await new Repo().long();
-    expect(await manager.client.ttl(`cache:v1:${ns}:short`)).to.be.within(85, 110);
-    expect(await manager.client.ttl(`cache:v1:${ns}:long`)).to.be.within(850, 1100);
+    expect(await bed.manager.client.ttl(`cache:v1:${bed.namespace}:short`)).to.be.within(85, 110);
+    expect(await bed.manager.client.ttl(`cache:v1:${bed.namespace}:long`)).to.be.within(850, 1100);
   });
 
   it('checks values with a zod model and revives class models', async () => {
     const schema = z.object({ n: z.number() });
-    @CacheConfig({ namespace: ns, manager })
+    @CacheConfig({ namespace: bed.namespace, manager: bed.manager })
     class Repo {
       @Cached({ key: (n: number) => `n${n}`, model: schema })
       async number(n: number): Promise<{ n: number }> {
@@ -118,7 +109,7 @@ describeOnBackends(flavoured('@Cached'), (backend) => {
         return Object.assign(new Profile(), { name: 'Ada' });
       }
     }
-    const { events, stop } = recordEvents(manager, ['error']);
+    const { events, stop } = recordEvents(bed.manager, ['error']);
     const repo = new Repo();
     expect(await repo.number(1)).to.deep.equal({ n: 1 });
     expect(await repo.bad()).to.deep.equal({ n: 'x' });
@@ -132,7 +123,7 @@ describeOnBackends(flavoured('@Cached'), (backend) => {
 
   it('bypasses the cache when condition is false, and does not store when unless is true', async () => {
     let calls = 0;
-    @CacheConfig({ namespace: ns, manager })
+    @CacheConfig({ namespace: bed.namespace, manager: bed.manager })
     class Repo {
       @Cached({ key: (id: number) => id, condition: (id: number) => id > 0, unless: (r: number | null) => r === 42 })
       async find(id: number): Promise<number> {
@@ -144,7 +135,7 @@ describeOnBackends(flavoured('@Cached'), (backend) => {
     await repo.find(-1);
     await repo.find(-1);
     expect(calls).to.equal(2);
-    expect(await manager.client.exists(`cache:v1:${ns}:-1`)).to.equal(0);
+    expect(await bed.manager.client.exists(`cache:v1:${bed.namespace}:-1`)).to.equal(0);
     await repo.find(2);
     await repo.find(2);
     expect(calls).to.equal(4);
@@ -155,7 +146,7 @@ describeOnBackends(flavoured('@Cached'), (backend) => {
 
   it('does not cache null unless cacheNull; a cached null is returned without running the method', async () => {
     const calls = { plain: 0, withNull: 0 };
-    @CacheConfig({ namespace: ns, manager })
+    @CacheConfig({ namespace: bed.namespace, manager: bed.manager })
     class Repo {
       @Cached({ key: () => 'plain' })
       async plain(): Promise<string | null> {
@@ -179,7 +170,7 @@ describeOnBackends(flavoured('@Cached'), (backend) => {
   it('runs the method once for concurrent calls on one key, and shares its rejection uncached', async () => {
     let calls = 0;
     const db = gate<number>();
-    @CacheConfig({ namespace: ns, manager })
+    @CacheConfig({ namespace: bed.namespace, manager: bed.manager })
     class Repo {
       @Cached({ key: () => 'k' })
       async load(): Promise<number> {
@@ -204,13 +195,13 @@ describeOnBackends(flavoured('@Cached'), (backend) => {
       errors.every((e) => e instanceof RangeError && e.message === 'db down'),
     );
     expect(calls).to.equal(2);
-    expect(await manager.client.exists(`cache:v1:${ns}:fails`)).to.equal(0);
+    expect(await bed.manager.client.exists(`cache:v1:${bed.namespace}:fails`)).to.equal(0);
   });
 
   it('resolves the manager at call time: uncached and reported before init(), cached after', async () => {
     const late = new CacheManager();
     let calls = 0;
-    @CacheConfig({ namespace: ns, manager: late })
+    @CacheConfig({ namespace: bed.namespace, manager: late })
     class Repo {
       @Cached({ key: () => 'k' })
       async load(): Promise<number> {
@@ -229,7 +220,6 @@ describeOnBackends(flavoured('@Cached'), (backend) => {
       expect(events.error).to.have.length(2);
     } finally {
       stop();
-      await cleanNamespaces(late, ns);
       await late.close();
     }
   });

@@ -7,17 +7,8 @@ import { Cached } from '../../src/decorators/cached.js';
 import { getCacheOperations } from '../../src/decorators/registry.js';
 import { CacheConfigError } from '../../src/errors.js';
 import { CacheManager } from '../../src/manager/cache-manager.js';
-import { recordEvents } from '../support/events.js';
+import { recordEvents, thrown } from '../support/events.js';
 import { flavoured } from '../support/flavour.js';
-
-const thrown = (fn: () => unknown): unknown => {
-  try {
-    fn();
-  } catch (error) {
-    return error;
-  }
-  return undefined;
-};
 
 describe(flavoured('decorator options and getCacheOperations'), () => {
   it('rejects bad options where the decorator is applied, naming the field', () => {

@@ -2,45 +2,43 @@ import { expect } from 'chai';
 import { executeOperations } from '../../src/decorators/executor.js';
 import type { CacheOperation } from '../../src/decorators/operations.js';
 import type { CacheManager } from '../../src/manager/cache-manager.js';
-import { BACKENDS, managerFor } from '../support/backends.js';
+import { BACKENDS } from '../support/backends.js';
 import { recordEvents } from '../support/events.js';
 import { flavoured } from '../support/flavour.js';
-import { cleanNamespaces, uniqueNamespace } from '../support/namespaces.js';
+import { testBed } from '../support/test-bed.js';
 
 // The executor is a plain function: these tests use no decorator at all.
 describe(flavoured('executeOperations (no decorators)'), () => {
-  let manager: CacheManager;
-  let ns: string;
+  const bed = testBed(BACKENDS[0]!);
   const common = { method: 'm', key: () => 'k', manager: undefined as CacheManager | undefined };
   const evict = (beforeInvocation: boolean): CacheOperation => ({
     ...common,
-    manager,
-    namespace: ns,
+    manager: bed.manager,
+    namespace: bed.namespace,
     kind: 'evict',
     allEntries: false,
     pattern: undefined,
     beforeInvocation,
   });
   const store = (kind: 'cached' | 'put'): CacheOperation => {
-    const base = { ...common, manager, namespace: ns, ttl: 60, model: undefined, condition: undefined, unless: undefined };
+    const base = {
+      ...common,
+      manager: bed.manager,
+      namespace: bed.namespace,
+      ttl: 60,
+      model: undefined,
+      condition: undefined,
+      unless: undefined,
+    };
     return kind === 'cached'
       ? { ...base, kind, cacheNull: false, resilience: undefined }
       : { ...base, kind, keyFromResult: undefined };
   };
 
-  beforeEach(() => {
-    manager = managerFor(BACKENDS[0]!);
-    ns = uniqueNamespace();
-  });
-  afterEach(async () => {
-    await cleanNamespaces(manager, ns);
-    await manager.close();
-  });
-
   it('runs early evictions, lookup, the method, puts, then late evictions', async () => {
     const order: string[] = [];
-    const { stop } = recordEvents(manager, []);
-    manager
+    const { stop } = recordEvents(bed.manager, []);
+    bed.manager
       .on('evict', () => order.push('evict'))
       .on('miss', () => order.push('lookup'))
       .on('set', () => order.push('set'));
@@ -56,7 +54,7 @@ describe(flavoured('executeOperations (no decorators)'), () => {
   });
 
   it('lets the method error through unchanged and skips puts and late evictions', async () => {
-    const events = recordEvents(manager, ['set', 'evict']);
+    const events = recordEvents(bed.manager, ['set', 'evict']);
     const failure = new SyntaxError('boom');
     const outcome = await executeOperations([store('put'), evict(false)], {
       args: [],

@@ -6,9 +6,9 @@ import { CachePut } from '../../src/decorators/cache-put.js';
 import { Cached } from '../../src/decorators/cached.js';
 import { getCacheOperations } from '../../src/decorators/registry.js';
 import type { CacheManager } from '../../src/manager/cache-manager.js';
-import { describeOnBackends, managerFor } from '../support/backends.js';
+import { describeOnBackends } from '../support/backends.js';
 import { flavoured } from '../support/flavour.js';
-import { cleanNamespaces, uniqueNamespace } from '../support/namespaces.js';
+import { testBed } from '../support/test-bed.js';
 
 interface Row {
   id: string;
@@ -58,22 +58,11 @@ function repositories(ns: string, manager?: CacheManager) {
 const rows = (...entries: Row[]) => new Map(entries.map((row) => [row.id, row]));
 
 describeOnBackends(flavoured('decorated methods inherited by subclasses'), (backend) => {
-  let manager: CacheManager;
-  let ns: string;
-  let namespaces: string[];
-  beforeEach(() => {
-    manager = managerFor(backend);
-    ns = uniqueNamespace();
-    namespaces = [`users-${ns}`, `products-${ns}`, `shared-${ns}`, `catalog-${ns}`];
-  });
-  afterEach(async () => {
-    // BaseRepository: where a run without per-class scopes would write.
-    await cleanNamespaces(manager, ...namespaces, 'InheritanceSpecOrders', 'BaseRepository');
-    await manager.close();
-  });
+  // BaseRepository: where a run without per-class scopes would write.
+  const bed = testBed(backend, { namespaces: ['InheritanceSpecOrders', 'BaseRepository'] });
 
   it('cache under the subclass @CacheConfig: users and products never see each other', async () => {
-    const { UsersRepository, ProductsRepository } = repositories(ns, manager);
+    const { UsersRepository, ProductsRepository } = repositories(bed.namespace, bed.manager);
     const users = new UsersRepository(rows({ id: '1', name: 'Ada' }));
     const products = new ProductsRepository(rows({ id: '1', name: 'Lamp' }));
     // Alternating calls: one operation serves two namespaces in turn.
@@ -83,15 +72,15 @@ describeOnBackends(flavoured('decorated methods inherited by subclasses'), (back
     }
     expect(users.loads).to.deep.equal(['1']);
     expect(products.loads).to.deep.equal(['1']);
-    expect(await manager.client.get(`cache:v1:users-${ns}:1`)).to.include('Ada');
-    expect(await manager.client.get(`cache:v1:products-${ns}:1`)).to.include('Lamp');
-    expect(await manager.client.exists('cache:v1:BaseRepository:1')).to.equal(0);
-    const { namespaces: counters } = manager.stats();
-    expect([counters[`users-${ns}`]?.hits, counters[`products-${ns}`]?.hits]).to.deep.equal([2, 2]);
+    expect(await bed.manager.client.get(`cache:v1:users-${bed.namespace}:1`)).to.include('Ada');
+    expect(await bed.manager.client.get(`cache:v1:products-${bed.namespace}:1`)).to.include('Lamp');
+    expect(await bed.manager.client.exists('cache:v1:BaseRepository:1')).to.equal(0);
+    const { namespaces: counters } = bed.manager.stats();
+    expect([counters[`users-${bed.namespace}`]?.hits, counters[`products-${bed.namespace}`]?.hits]).to.deep.equal([2, 2]);
   });
 
   it('puts, stacked lookups and evictions and static methods use the subclass namespace too', async () => {
-    const { UsersRepository, ProductsRepository } = repositories(ns, manager);
+    const { UsersRepository, ProductsRepository } = repositories(bed.namespace, bed.manager);
     const users = new UsersRepository(rows());
     const products = new ProductsRepository(rows({ id: '2', name: 'Desk' }));
     await users.save({ id: '2', name: 'Grace' });
@@ -100,41 +89,43 @@ describeOnBackends(flavoured('decorated methods inherited by subclasses'), (back
     expect(users.loads).to.deep.equal([]);
 
     await users.reload('2');
-    expect(await manager.client.exists(`cache:v1:users-${ns}:2`)).to.equal(0);
-    expect(await manager.client.exists(`cache:v1:users-${ns}:reload:2`)).to.equal(1);
-    expect(await manager.client.exists(`cache:v1:products-${ns}:2`)).to.equal(1);
+    expect(await bed.manager.client.exists(`cache:v1:users-${bed.namespace}:2`)).to.equal(0);
+    expect(await bed.manager.client.exists(`cache:v1:users-${bed.namespace}:reload:2`)).to.equal(1);
+    expect(await bed.manager.client.exists(`cache:v1:products-${bed.namespace}:2`)).to.equal(1);
 
     expect(await UsersRepository.label()).to.equal('UsersRepository');
     expect(await ProductsRepository.label()).to.equal('ProductsRepository');
-    expect(await manager.client.exists(`cache:v1:users-${ns}:label`, `cache:v1:products-${ns}:label`)).to.equal(2);
+    expect(
+      await bed.manager.client.exists(`cache:v1:users-${bed.namespace}:label`, `cache:v1:products-${bed.namespace}:label`),
+    ).to.equal(2);
   });
 
   it("an operation's own namespace option still wins over the subclass's", async () => {
-    const { UsersRepository, ProductsRepository } = repositories(ns, manager);
+    const { UsersRepository, ProductsRepository } = repositories(bed.namespace, bed.manager);
     expect(await new UsersRepository(rows()).kind()).to.equal('UsersRepository');
     expect(await new ProductsRepository(rows()).kind()).to.equal('UsersRepository');
-    expect(await manager.client.exists(`cache:v1:shared-${ns}:kind`)).to.equal(1);
+    expect(await bed.manager.client.exists(`cache:v1:shared-${bed.namespace}:kind`)).to.equal(1);
   });
 
   it("a subclass without @CacheConfig uses its own name and inherits an intermediate class's @CacheConfig", async () => {
-    const { BaseRepository } = repositories(ns, manager);
-    @CacheConfig({ manager })
+    const { BaseRepository } = repositories(bed.namespace, bed.manager);
+    @CacheConfig({ manager: bed.manager })
     class Managed extends BaseRepository<Row> {}
     class InheritanceSpecOrders extends Managed {}
-    @CacheConfig({ namespace: `catalog-${ns}`, manager, ttl: 120 })
+    @CacheConfig({ namespace: `catalog-${bed.namespace}`, manager: bed.manager, ttl: 120 })
     class Catalog extends BaseRepository<Row> {}
     class Books extends Catalog {}
-    await new InheritanceSpecOrders(rows({ id: ns, name: 'order' })).findById(ns);
+    await new InheritanceSpecOrders(rows({ id: bed.namespace, name: 'order' })).findById(bed.namespace);
     await new Books(rows({ id: '3', name: 'Dune' })).findById('3');
-    expect(await manager.client.exists(`cache:v1:InheritanceSpecOrders:${ns}`)).to.equal(1);
-    expect(await manager.client.ttl(`cache:v1:catalog-${ns}:3`)).to.be.within(100, 135);
+    expect(await bed.manager.client.exists(`cache:v1:InheritanceSpecOrders:${bed.namespace}`)).to.equal(1);
+    expect(await bed.manager.client.ttl(`cache:v1:catalog-${bed.namespace}:3`)).to.be.within(100, 135);
   });
 
   it('two subclasses sharing a namespace keep their own @CacheConfig ttl, called alternately', async () => {
-    const { BaseRepository } = repositories(ns, manager);
-    @CacheConfig({ namespace: `catalog-${ns}`, manager, ttl: 100 })
+    const { BaseRepository } = repositories(bed.namespace, bed.manager);
+    @CacheConfig({ namespace: `catalog-${bed.namespace}`, manager: bed.manager, ttl: 100 })
     class Short extends BaseRepository<Row> {}
-    @CacheConfig({ namespace: `catalog-${ns}`, manager, ttl: 1000 })
+    @CacheConfig({ namespace: `catalog-${bed.namespace}`, manager: bed.manager, ttl: 1000 })
     class Long extends BaseRepository<Row> {}
     const short = new Short(rows({ id: 's1', name: 's' }, { id: 's2', name: 's' }));
     const long = new Long(rows({ id: 'l1', name: 'l' }, { id: 'l2', name: 'l' }));
@@ -142,8 +133,10 @@ describeOnBackends(flavoured('decorated methods inherited by subclasses'), (back
       await short.findById(`s${i}`);
       await long.findById(`l${i}`);
     }
-    for (const id of ['s1', 's2']) expect(await manager.client.ttl(`cache:v1:catalog-${ns}:${id}`)).to.be.within(85, 110);
-    for (const id of ['l1', 'l2']) expect(await manager.client.ttl(`cache:v1:catalog-${ns}:${id}`)).to.be.within(850, 1100);
+    for (const id of ['s1', 's2'])
+      expect(await bed.manager.client.ttl(`cache:v1:catalog-${bed.namespace}:${id}`)).to.be.within(85, 110);
+    for (const id of ['l1', 'l2'])
+      expect(await bed.manager.client.ttl(`cache:v1:catalog-${bed.namespace}:${id}`)).to.be.within(850, 1100);
   });
 });
 

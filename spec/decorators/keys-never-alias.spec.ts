@@ -2,10 +2,9 @@ import { expect } from 'chai';
 import { CacheConfig } from '../../src/decorators/cache-config.js';
 import { Cached } from '../../src/decorators/cached.js';
 import { CacheKeyError } from '../../src/errors.js';
-import type { CacheManager } from '../../src/manager/cache-manager.js';
-import { describeOnBackends, managerFor } from '../support/backends.js';
+import { describeOnBackends } from '../support/backends.js';
 import { flavoured } from '../support/flavour.js';
-import { cleanNamespaces, uniqueNamespace } from '../support/namespaces.js';
+import { testBed } from '../support/test-bed.js';
 
 /** A user whose only state is private: invisible to a default key. */
 class User {
@@ -23,20 +22,11 @@ class Member {
 }
 
 describeOnBackends(flavoured('default keys never alias'), (backend) => {
-  let manager: CacheManager;
-  let ns: string;
-  beforeEach(() => {
-    manager = managerFor(backend);
-    ns = uniqueNamespace();
-  });
-  afterEach(async () => {
-    await cleanNamespaces(manager, ns);
-    await manager.close();
-  });
+  const bed = testBed(backend);
 
   function repository() {
     const calls: string[] = [];
-    @CacheConfig({ namespace: ns, manager })
+    @CacheConfig({ namespace: bed.namespace, manager: bed.manager })
     class Repo {
       @Cached()
       async byUser(user: User): Promise<string> {
@@ -73,7 +63,7 @@ describeOnBackends(flavoured('default keys never alias'), (backend) => {
       expect((error as Error).message).to.match(/argument 0 of byUser\(\) is a User with no visible state.*key function/);
     }
     expect(calls).to.deep.equal([]);
-    expect(await manager.client.keys(`cache:v1:${ns}:*`)).to.deep.equal([]);
+    expect(await bed.manager.client.keys(`cache:v1:${bed.namespace}:*`)).to.deep.equal([]);
   });
 
   it('an argument with a visible field is keyed by it: ada and bob get their own results', async () => {

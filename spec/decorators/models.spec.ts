@@ -4,11 +4,10 @@ import { CacheConfig } from '../../src/decorators/cache-config.js';
 import { CachePut } from '../../src/decorators/cache-put.js';
 import { Cached } from '../../src/decorators/cached.js';
 import { CacheConfigError, CacheSerializationError } from '../../src/errors.js';
-import type { CacheManager } from '../../src/manager/cache-manager.js';
-import { describeOnBackends, managerFor } from '../support/backends.js';
-import { recordEvents } from '../support/events.js';
+import { describeOnBackends } from '../support/backends.js';
+import { recordEvents, thrown } from '../support/events.js';
 import { flavoured } from '../support/flavour.js';
-import { cleanNamespaces, uniqueNamespace } from '../support/namespaces.js';
+import { testBed } from '../support/test-bed.js';
 
 // No class-transformer @Type here: these specs also compile with TC39 decorators.
 class Account {
@@ -20,29 +19,11 @@ class Account {
 }
 const account = (id: string, name: string) => Object.assign(new Account(), { id, name });
 
-const thrown = (fn: () => unknown): unknown => {
-  try {
-    fn();
-  } catch (error) {
-    return error;
-  }
-  return undefined;
-};
-
 describeOnBackends(flavoured('decorator models'), (backend) => {
-  let manager: CacheManager;
-  let ns: string;
-  beforeEach(() => {
-    manager = managerFor(backend);
-    ns = uniqueNamespace();
-  });
-  afterEach(async () => {
-    await cleanNamespaces(manager, ns);
-    await manager.close();
-  });
+  const bed = testBed(backend);
 
   it('@CacheConfig({ model }) revives a method resolving to an array of instances: the second call hits', async () => {
-    @CacheConfig({ namespace: ns, manager, model: Account })
+    @CacheConfig({ namespace: bed.namespace, manager: bed.manager, model: Account })
     class AccountRepository {
       calls = 0;
       @Cached({ key: () => 'all' })
@@ -67,7 +48,7 @@ describeOnBackends(flavoured('decorator models'), (backend) => {
   });
 
   it('model: false opts a method out of the class-level model', async () => {
-    @CacheConfig({ namespace: ns, manager, model: Account })
+    @CacheConfig({ namespace: bed.namespace, manager: bed.manager, model: Account })
     class AccountRepository {
       calls = { count: 0, countWithModel: 0 };
       @Cached({ key: () => 'count', model: false })
@@ -80,7 +61,7 @@ describeOnBackends(flavoured('decorator models'), (backend) => {
       }
     }
     const repo = new AccountRepository();
-    const { events, stop } = recordEvents(manager, ['error']);
+    const { events, stop } = recordEvents(bed.manager, ['error']);
     expect([await repo.count(), await repo.count()]).to.deep.equal([1, 1]);
     expect(events.error).to.deep.equal([]);
     // Under the class's model, a number can't be stored: every call runs the method.

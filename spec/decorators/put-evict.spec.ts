@@ -3,11 +3,10 @@ import { CacheConfig } from '../../src/decorators/cache-config.js';
 import { CacheEvict } from '../../src/decorators/cache-evict.js';
 import { CachePut } from '../../src/decorators/cache-put.js';
 import { Cached } from '../../src/decorators/cached.js';
-import type { CacheManager } from '../../src/manager/cache-manager.js';
-import { describeOnBackends, managerFor } from '../support/backends.js';
+import { describeOnBackends } from '../support/backends.js';
 import { gate, sleep } from '../support/events.js';
 import { flavoured } from '../support/flavour.js';
-import { cleanNamespaces, uniqueNamespace } from '../support/namespaces.js';
+import { testBed } from '../support/test-bed.js';
 
 interface Item {
   id: string;
@@ -15,21 +14,20 @@ interface Item {
 }
 
 describeOnBackends(flavoured('@CachePut and @CacheEvict'), (backend) => {
-  let manager: CacheManager;
-  let ns: string;
-  let lists: string;
+  const bed = testBed(backend);
+  const lists = () => `${bed.namespace}-lists`;
   const db = new Map<string, Item>();
   let reads = 0;
 
   const makeRepo = () => {
-    @CacheConfig({ namespace: ns, manager })
+    @CacheConfig({ namespace: bed.namespace, manager: bed.manager })
     class Repo {
       @Cached({ key: (id: string) => id })
       async find(id: string): Promise<Item | null> {
         reads++;
         return db.get(id) ?? null;
       }
-      @Cached({ namespace: lists, key: (page: number) => `page:${page}` })
+      @Cached({ namespace: lists(), key: (page: number) => `page:${page}` })
       async list(page: number): Promise<Item[]> {
         return [...db.values()].slice(page * 10, page * 10 + 10);
       }
@@ -43,7 +41,7 @@ describeOnBackends(flavoured('@CachePut and @CacheEvict'), (backend) => {
         return item;
       }
       @CacheEvict({ key: (id: string) => id })
-      @CacheEvict({ namespace: lists, allEntries: true })
+      @CacheEvict({ namespace: lists(), allEntries: true })
       async remove(id: string, fail = false): Promise<void> {
         if (fail) throw new TypeError('refused');
         db.delete(id);
@@ -52,22 +50,15 @@ describeOnBackends(flavoured('@CachePut and @CacheEvict'), (backend) => {
       async removeEarly(id: string): Promise<void> {
         throw new TypeError(`refused ${id}`);
       }
-      @CacheEvict({ namespace: lists, pattern: (page: number) => `page:${page}` })
+      @CacheEvict({ namespace: lists(), pattern: (page: number) => `page:${page}` })
       async touchPage(_page: number): Promise<void> {}
     }
     return new Repo();
   };
 
   beforeEach(() => {
-    manager = managerFor(backend);
-    ns = uniqueNamespace();
-    lists = `${ns}-lists`;
     db.clear();
     reads = 0;
-  });
-  afterEach(async () => {
-    await cleanNamespaces(manager, ns, lists);
-    await manager.close();
   });
 
   it('@CachePut stores the result under keyFromResult (over key), read back by @Cached', async () => {
@@ -75,15 +66,15 @@ describeOnBackends(flavoured('@CachePut and @CacheEvict'), (backend) => {
     await repo.save({ id: '1', name: 'Ada' });
     expect(await repo.find('1')).to.deep.equal({ id: '1', name: 'Ada' });
     expect(reads).to.equal(0);
-    expect(await manager.client.exists(`cache:v1:${ns}:ignored`)).to.equal(0);
+    expect(await bed.manager.client.exists(`cache:v1:${bed.namespace}:ignored`)).to.equal(0);
   });
 
   it('@CachePut honours unless and condition', async () => {
     const repo = makeRepo();
     await repo.save({ id: '2', name: 'secret' });
-    expect(await manager.client.exists(`cache:v1:${ns}:2`)).to.equal(0);
+    expect(await bed.manager.client.exists(`cache:v1:${bed.namespace}:2`)).to.equal(0);
     let calls = 0;
-    @CacheConfig({ namespace: ns, manager })
+    @CacheConfig({ namespace: bed.namespace, manager: bed.manager })
     class Writer {
       @CachePut({ key: (id: string) => id, condition: (id: string) => id !== 'skip' })
       async write(id: string): Promise<string> {
@@ -93,8 +84,8 @@ describeOnBackends(flavoured('@CachePut and @CacheEvict'), (backend) => {
     const writer = new Writer();
     await writer.write('skip');
     await writer.write('keep');
-    expect(await manager.client.exists(`cache:v1:${ns}:skip`)).to.equal(0);
-    expect(await manager.client.exists(`cache:v1:${ns}:keep`)).to.equal(1);
+    expect(await bed.manager.client.exists(`cache:v1:${bed.namespace}:skip`)).to.equal(0);
+    expect(await bed.manager.client.exists(`cache:v1:${bed.namespace}:keep`)).to.equal(1);
     expect(await writer.write('keep')).to.equal('keep-3');
   });
 
@@ -114,7 +105,7 @@ describeOnBackends(flavoured('@CachePut and @CacheEvict'), (backend) => {
     let error: unknown;
     await repo.remove('1', true).catch((e: unknown) => (error = e));
     expect(error).to.be.instanceOf(TypeError).with.property('message', 'refused');
-    expect(await manager.client.exists(`cache:v1:${ns}:1`, `cache:v1:${lists}:page:0`)).to.equal(2);
+    expect(await bed.manager.client.exists(`cache:v1:${bed.namespace}:1`, `cache:v1:${lists()}:page:0`)).to.equal(2);
   });
 
   it('beforeInvocation evicts even when the method throws', async () => {
@@ -122,7 +113,7 @@ describeOnBackends(flavoured('@CachePut and @CacheEvict'), (backend) => {
     await repo.save({ id: '1', name: 'Ada' });
     const outcome = await repo.removeEarly('1').catch((e: unknown) => e);
     expect(outcome).to.be.instanceOf(TypeError);
-    expect(await manager.client.exists(`cache:v1:${ns}:1`)).to.equal(0);
+    expect(await bed.manager.client.exists(`cache:v1:${bed.namespace}:1`)).to.equal(0);
   });
 
   it('pattern evicts only the matching entries', async () => {
@@ -130,14 +121,14 @@ describeOnBackends(flavoured('@CachePut and @CacheEvict'), (backend) => {
     await repo.list(0);
     await repo.list(1);
     await repo.touchPage(1);
-    expect(await manager.client.exists(`cache:v1:${lists}:page:0`)).to.equal(1);
-    expect(await manager.client.exists(`cache:v1:${lists}:page:1`)).to.equal(0);
+    expect(await bed.manager.client.exists(`cache:v1:${lists()}:page:0`)).to.equal(1);
+    expect(await bed.manager.client.exists(`cache:v1:${lists()}:page:1`)).to.equal(0);
   });
 
   it('once an eviction resolves, a read does not get a value loaded before it', async () => {
     const slowDb = gate<string>();
     let version = 'old';
-    @CacheConfig({ namespace: ns, manager })
+    @CacheConfig({ namespace: bed.namespace, manager: bed.manager })
     class Repo {
       @Cached({ key: () => 'row' })
       async read(): Promise<string> {

@@ -4,10 +4,9 @@ import { CacheEvict } from '../../src/decorators/cache-evict.js';
 import { CachePut } from '../../src/decorators/cache-put.js';
 import { Cached } from '../../src/decorators/cached.js';
 import { CacheKeyError } from '../../src/errors.js';
-import type { CacheManager } from '../../src/manager/cache-manager.js';
-import { describeOnBackends, managerFor } from '../support/backends.js';
+import { describeOnBackends } from '../support/backends.js';
 import { flavoured } from '../support/flavour.js';
-import { cleanNamespaces, uniqueNamespace } from '../support/namespaces.js';
+import { testBed } from '../support/test-bed.js';
 
 /** The rejection of `call()`'s promise; fails the test if `call` throws synchronously or resolves. */
 async function rejection(call: () => Promise<unknown>): Promise<unknown> {
@@ -29,19 +28,10 @@ const boom = (): never => {
 };
 
 describeOnBackends(flavoured('decorated methods reject, never throw synchronously'), (backend) => {
-  let manager: CacheManager;
-  let ns: string;
-  beforeEach(() => {
-    manager = managerFor(backend);
-    ns = uniqueNamespace();
-  });
-  afterEach(async () => {
-    await cleanNamespaces(manager, ns);
-    await manager.close();
-  });
+  const bed = testBed(backend);
 
   const repository = () => {
-    @CacheConfig({ namespace: ns, manager })
+    @CacheConfig({ namespace: bed.namespace, manager: bed.manager })
     class Repo {
       calls = 0;
       @Cached({ key: boom })
@@ -105,10 +95,10 @@ describeOnBackends(flavoured('decorated methods reject, never throw synchronousl
 
   it('a pattern that is not a string rejects with a CacheKeyError instead of evicting the namespace', async () => {
     const repo = repository();
-    await manager.client.set(`cache:v1:${ns}:kept`, '{}');
+    await bed.manager.client.set(`cache:v1:${bed.namespace}:kept`, '{}');
     const error = await rejection(() => repo.patternNotAString());
     expect(error).to.be.instanceOf(CacheKeyError);
     expect((error as Error).message).to.include('patternNotAString');
-    expect(await manager.client.exists(`cache:v1:${ns}:kept`)).to.equal(1);
+    expect(await bed.manager.client.exists(`cache:v1:${bed.namespace}:kept`)).to.equal(1);
   });
 });

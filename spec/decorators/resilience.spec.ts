@@ -1,36 +1,25 @@
 import { expect } from 'chai';
 import { Cached } from '../../src/decorators/cached.js';
 import { CacheConfigError, CacheFactoryError } from '../../src/errors.js';
-import type { CacheManager } from '../../src/manager/cache-manager.js';
-import { describeOnBackends, managerFor } from '../support/backends.js';
+import { describeOnBackends } from '../support/backends.js';
 import { recordEvents, sleep } from '../support/events.js';
 import { flavoured } from '../support/flavour.js';
-import { cleanNamespaces, uniqueNamespace } from '../support/namespaces.js';
+import { testBed } from '../support/test-bed.js';
 
 describeOnBackends(flavoured('@Cached resilience options'), (backend) => {
-  let manager: CacheManager;
-  let ns: string;
-  beforeEach(() => {
-    manager = managerFor(backend);
-    ns = uniqueNamespace();
-  });
-  afterEach(async () => {
-    await cleanNamespaces(manager, ns);
-    await manager.close();
-  });
+  const bed = testBed(backend);
 
   it('grace: a failing method is answered with the stale result, reported as stale', async () => {
-    const m = () => manager;
     class Prices {
       fail = false;
-      @Cached({ namespace: ns, manager: m(), key: (sku: string) => sku, ttl: 0.1, grace: 30 })
+      @Cached({ namespace: bed.namespace, manager: bed.manager, key: (sku: string) => sku, ttl: 0.1, grace: 30 })
       async price(sku: string): Promise<number> {
         if (this.fail) throw new Error('pricing service down');
         return sku.length;
       }
     }
     const prices = new Prices();
-    const { events, stop } = recordEvents(manager, ['stale']);
+    const { events, stop } = recordEvents(bed.manager, ['stale']);
     expect(await prices.price('abc')).to.equal(3);
     prices.fail = true;
     await sleep(150);
@@ -40,10 +29,9 @@ describeOnBackends(flavoured('@Cached resilience options'), (backend) => {
   });
 
   it('softTimeout: a slow method is answered with the stale result at once', async () => {
-    const m = () => manager;
     class Reports {
       calls = 0;
-      @Cached({ namespace: ns, manager: m(), key: () => 'daily', ttl: 0.1, grace: 30, softTimeout: 20 })
+      @Cached({ namespace: bed.namespace, manager: bed.manager, key: () => 'daily', ttl: 0.1, grace: 30, softTimeout: 20 })
       async daily(): Promise<number> {
         this.calls++;
         if (this.calls > 1) await sleep(300);
@@ -59,10 +47,9 @@ describeOnBackends(flavoured('@Cached resilience options'), (backend) => {
   });
 
   it('lock: concurrent calls run the method once', async () => {
-    const m = () => manager;
     class Slow {
       calls = 0;
-      @Cached({ namespace: ns, manager: m(), key: () => 'k', lock: { ttl: 2000, wait: 2000 } })
+      @Cached({ namespace: bed.namespace, manager: bed.manager, key: () => 'k', lock: { ttl: 2000, wait: 2000 } })
       async load(): Promise<string> {
         this.calls++;
         await sleep(50);
@@ -72,7 +59,7 @@ describeOnBackends(flavoured('@Cached resilience options'), (backend) => {
     const slow = new Slow();
     expect(await Promise.all([slow.load(), slow.load(), slow.load()])).to.deep.equal(['v', 'v', 'v']);
     expect(slow.calls).to.equal(1);
-    expect(await manager.client.exists(`cache~:l:v1:${ns}:k`), 'lock released').to.equal(0);
+    expect(await bed.manager.client.exists(`cache~:l:v1:${bed.namespace}:k`), 'lock released').to.equal(0);
   });
 
   it('rejects bad resilience options where the decorator is applied', () => {

@@ -2,9 +2,9 @@ import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
-import type { CacheManager } from '../../src/manager/cache-manager.js';
-import { cleanPrefix, describeOnRedis, managerFor, REDIS_URL, uniquePrefix } from '../support/backends.js';
+import { describeOnRedis, REDIS_URL } from '../support/backends.js';
 import { recordEvents, sleep } from '../support/events.js';
+import { testBed } from '../support/test-bed.js';
 
 const WORKER = fileURLToPath(new URL('./fixtures/lock-worker.js', import.meta.url));
 
@@ -19,21 +19,12 @@ function startWorker(args: string[]): Promise<{ child: ChildProcessWithoutNullSt
 }
 
 describeOnRedis('distributed lock (real Redis)', () => {
-  let manager: CacheManager;
-  let prefix: string;
-  beforeEach(() => {
-    manager = managerFor({ name: 'redis', url: REDIS_URL });
-    prefix = uniquePrefix();
-  });
-  afterEach(async () => {
-    await cleanPrefix(manager, prefix);
-    await manager.close();
-  });
+  const bed = testBed({ name: 'redis', url: REDIS_URL });
 
   it('4 processes × 50 concurrent calls on one cold key call the factory once', async function () {
     this.timeout(20_000);
-    const counterKey = `${prefix}:factory-calls`;
-    const workers = await Promise.all(Array.from({ length: 4 }, () => startWorker([REDIS_URL, prefix, counterKey, '50'])));
+    const counterKey = `${bed.prefix}:factory-calls`;
+    const workers = await Promise.all(Array.from({ length: 4 }, () => startWorker([REDIS_URL, bed.prefix, counterKey, '50'])));
     try {
       for (const { child } of workers) child.stdin.write('go\n');
       const results = await Promise.all(
@@ -42,25 +33,27 @@ describeOnRedis('distributed lock (real Redis)', () => {
       const values = results.flat();
       expect(values).to.have.length(200);
       expect(new Set(values).size, 'every caller got the one computed value').to.equal(1);
-      expect(await manager.client.get(counterKey)).to.equal('1');
-      expect(await manager.client.exists(`${prefix}~:l:v1:reports:cold`), 'the lock was released').to.equal(0);
+      expect(await bed.manager.client.get(counterKey)).to.equal('1');
+      expect(await bed.manager.client.exists(`${bed.prefix}~:l:v1:reports:cold`), 'the lock was released').to.equal(0);
     } finally {
       for (const { child } of workers) child.kill();
     }
   });
 
   it('waits for the holder at most `wait` ms, then calls the factory itself', async () => {
-    const reports = manager.service<string>('reports', { prefix, lock: { ttl: 5000, wait: 150 } });
-    await manager.client.set(`${prefix}~:l:v1:reports:k`, 'someone-else', 'PX', 5000);
+    const reports = bed.manager.service<string>('reports', { prefix: bed.prefix, lock: { ttl: 5000, wait: 150 } });
+    await bed.manager.client.set(`${bed.prefix}~:l:v1:reports:k`, 'someone-else', 'PX', 5000);
     const start = performance.now();
     expect(await reports.getOrSet('k', () => 'mine')).to.equal('mine');
     expect(performance.now() - start).to.be.within(140, 1000);
-    expect(await manager.client.get(`${prefix}~:l:v1:reports:k`), "another owner's lock is left alone").to.equal('someone-else');
+    expect(await bed.manager.client.get(`${bed.prefix}~:l:v1:reports:k`), "another owner's lock is left alone").to.equal(
+      'someone-else',
+    );
   });
 
   it('a waiter returns the value as soon as the holder stores it', async () => {
-    const reports = manager.service<string>('reports', { prefix, lock: true });
-    await manager.client.set(`${prefix}~:l:v1:reports:k`, 'someone-else', 'PX', 5000);
+    const reports = bed.manager.service<string>('reports', { prefix: bed.prefix, lock: true });
+    await bed.manager.client.set(`${bed.prefix}~:l:v1:reports:k`, 'someone-else', 'PX', 5000);
     let called = false;
     const waiting = reports.getOrSet('k', () => {
       called = true;
@@ -73,11 +66,17 @@ describeOnRedis('distributed lock (real Redis)', () => {
   });
 
   it('serves a stale value at once while another process refreshes it', async () => {
-    const reports = manager.service<string>('reports', { prefix, defaultTtl: 0.1, useJitter: false, grace: 30, lock: true });
+    const reports = bed.manager.service<string>('reports', {
+      prefix: bed.prefix,
+      defaultTtl: 0.1,
+      useJitter: false,
+      grace: 30,
+      lock: true,
+    });
     await reports.getOrSet('k', () => 'old');
     await sleep(150);
-    await manager.client.set(`${prefix}~:l:v1:reports:k`, 'someone-else', 'PX', 5000);
-    const { events, stop } = recordEvents(manager, ['stale']);
+    await bed.manager.client.set(`${bed.prefix}~:l:v1:reports:k`, 'someone-else', 'PX', 5000);
+    const { events, stop } = recordEvents(bed.manager, ['stale']);
     const start = performance.now();
     expect(await reports.getOrSet('k', () => 'new')).to.equal('old');
     expect(performance.now() - start).to.be.below(100);

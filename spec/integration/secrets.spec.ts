@@ -1,29 +1,14 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { inspect } from 'node:util';
 import { expect } from 'chai';
-import { Redis } from 'ioredis';
 import type { CacheEvent } from '../../src/client/events.js';
 import { CacheManager } from '../../src/manager/cache-manager.js';
 import { describeOnRedis } from '../support/backends.js';
-import { freePort, waitUntil } from '../support/redis-process.js';
+import { RedisProcess, waitUntil } from '../support/redis-process.js';
 
 /** Every character that broke URL parsing or masking: `#`, `/`, `?`, `@`, a space. */
 const PASSWORD = 'p#ss/w?rd@ s3cr et';
 const WRONG = 'wr#ng/p?ss@ w0rd';
 const FORMS = [PASSWORD, WRONG, encodeURIComponent(PASSWORD), encodeURIComponent(WRONG)];
-
-async function authenticatedPing(port: number): Promise<boolean> {
-  const client = new Redis({ port, host: '127.0.0.1', password: PASSWORD, lazyConnect: true, retryStrategy: () => null });
-  client.on('error', () => {});
-  try {
-    await client.connect();
-    return (await client.ping()) === 'PONG';
-  } catch {
-    return false;
-  } finally {
-    client.disconnect();
-  }
-}
 
 /** Everything a report could carry: the event, `String(error)`, its cause and both stacks. */
 function reported(events: readonly CacheEvent[]): string {
@@ -37,19 +22,15 @@ function reported(events: readonly CacheEvent[]): string {
 
 describeOnRedis('passwords with URL characters, on a redis-server with --requirepass', () => {
   let port: number;
-  let server: ChildProcess;
+  let server: RedisProcess;
   let manager: CacheManager | undefined;
 
   before(async function () {
     this.timeout(10_000);
-    port = await freePort();
-    const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--requirepass', PASSWORD];
-    server = spawn('redis-server', args, { stdio: 'ignore' });
-    await waitUntil(() => authenticatedPing(port), 5000, `redis-server on port ${port} did not start`);
+    server = await RedisProcess.start(['--requirepass', PASSWORD]);
+    port = server.port;
   });
-  after(() => {
-    if (server.pid !== undefined && server.exitCode === null) process.kill(server.pid, 'SIGKILL');
-  });
+  after(() => server.stop());
   afterEach(async () => {
     await manager?.close();
     manager = undefined;

@@ -4,16 +4,9 @@ import RedisMock from 'ioredis-mock';
 import type { CacheEvent } from '../../src/client/events.js';
 import { CacheConfigError, CacheError, CacheNotInitializedError } from '../../src/errors.js';
 import { CacheManager } from '../../src/manager/cache-manager.js';
-import {
-  type Backend,
-  cleanPrefix,
-  describeOnBackends,
-  describeOnRedis,
-  managerFor,
-  REDIS_URL,
-  uniquePrefix,
-} from '../support/backends.js';
+import { type Backend, describeOnBackends, describeOnRedis, REDIS_URL, uniquePrefix } from '../support/backends.js';
 import { recordEvents } from '../support/events.js';
+import { testBed } from '../support/test-bed.js';
 
 /** The CacheConfigError `init(options)` throws; fails the test when it doesn't throw one. */
 function configErrorOf(options: unknown): CacheConfigError {
@@ -214,49 +207,43 @@ describe('CacheManager', () => {
   });
 
   describeOnBackends('CacheManager', (backend: Backend) => {
-    let manager: CacheManager;
-    beforeEach(async () => {
-      manager = managerFor(backend);
-      await manager.ping(); // wait for the connection
-    });
-    afterEach(() => manager.close());
+    const bed = testBed(backend);
+    beforeEach(() => bed.manager.ping()); // wait for the connection
 
     it('ping() answers true and isAvailable is true once connected', async () => {
-      expect(await manager.ping()).to.equal(true);
-      expect(manager.isAvailable).to.equal(true);
-      await manager.close();
-      expect(manager.isAvailable).to.equal(false);
-      expect(await manager.ping()).to.equal(false);
+      expect(await bed.manager.ping()).to.equal(true);
+      expect(bed.manager.isAvailable).to.equal(true);
+      await bed.manager.close();
+      expect(bed.manager.isAvailable).to.equal(false);
+      expect(await bed.manager.ping()).to.equal(false);
     });
 
     it('pipeline() is a MULTI transaction by default and a plain pipeline on request', async () => {
-      const prefix = uniquePrefix();
-      const transaction = manager.pipeline();
+      const transaction = bed.manager.pipeline();
       expect((transaction as unknown as { _transactions: number })._transactions).to.equal(1);
-      const results = await transaction.set(`${prefix}:a`, '1').incr(`${prefix}:a`).exec();
+      const results = await transaction.set(`${bed.prefix}:a`, '1').incr(`${bed.prefix}:a`).exec();
       expect(results).to.deep.equal([
         [null, 'OK'],
         [null, 2],
       ]);
-      const plain = manager.pipeline(false);
+      const plain = bed.manager.pipeline(false);
       expect((plain as unknown as { _transactions: number })._transactions).to.equal(0);
-      expect(await plain.get(`${prefix}:a`).del(`${prefix}:a`).exec()).to.deep.equal([
+      expect(await plain.get(`${bed.prefix}:a`).del(`${bed.prefix}:a`).exec()).to.deep.equal([
         [null, '2'],
         [null, 1],
       ]);
     });
 
     it('stats() counts per namespace and in total, and resetStats() clears them', async () => {
-      const prefix = uniquePrefix();
-      const users = manager.service<number>('users', { prefix });
-      const posts = manager.service<number>('posts', { prefix });
+      const users = bed.manager.service<number>('users', { prefix: bed.prefix });
+      const posts = bed.manager.service<number>('posts', { prefix: bed.prefix });
       await users.get(1);
       await users.set(1, 1);
       await users.get(1);
       await users.get(1);
       await posts.getOrSet(1, () => 1);
       await posts.delete(1);
-      const stats = manager.stats();
+      const stats = bed.manager.stats();
       expect(stats).to.deep.include({ hits: 2, misses: 2, sets: 2, evictions: 1, errors: 0, stale: 0, hitRatio: 0.5 });
       expect(stats.namespaces.users).to.deep.equal({
         hits: 2,
@@ -268,8 +255,8 @@ describe('CacheManager', () => {
         hitRatio: 2 / 3,
       });
       expect(stats.namespaces.posts).to.include({ hits: 0, misses: 1, sets: 1, evictions: 1, hitRatio: 0 });
-      manager.resetStats();
-      expect(manager.stats()).to.deep.equal({
+      bed.manager.resetStats();
+      expect(bed.manager.stats()).to.deep.equal({
         hits: 0,
         misses: 0,
         sets: 0,
@@ -283,8 +270,7 @@ describe('CacheManager', () => {
         },
       });
       await users.get(1);
-      expect(manager.stats().namespaces.users?.hits, 'services keep counting after a reset').to.equal(1);
-      await cleanPrefix(manager, prefix);
+      expect(bed.manager.stats().namespaces.users?.hits, 'services keep counting after a reset').to.equal(1);
     });
   });
 

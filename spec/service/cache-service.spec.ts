@@ -3,10 +3,10 @@ import { expect } from 'chai';
 import { Type } from 'class-transformer';
 import { z } from 'zod';
 import { CacheConfigError, CacheDecodeError, CacheSerializationError } from '../../src/errors.js';
-import type { CacheManager } from '../../src/manager/cache-manager.js';
 import type { CacheService } from '../../src/service/cache-service.js';
-import { cleanPrefix, describeOnBackends, managerFor, uniquePrefix } from '../support/backends.js';
+import { describeOnBackends } from '../support/backends.js';
 import { gate, recordEvents, sleep } from '../support/events.js';
+import { testBed } from '../support/test-bed.js';
 
 class Address {
   city = '';
@@ -23,19 +23,9 @@ class User {
 const userSchema = z.object({ id: z.string(), name: z.string().min(1), age: z.number().int() });
 
 describeOnBackends('CacheService', (backend) => {
-  let manager: CacheManager;
-  let prefix: string;
+  const bed = testBed(backend);
   const service = <T>(namespace = 'users', options: ConstructorParameters<typeof CacheService<T>>[2] = {}) =>
-    manager.service<T>(namespace, { prefix, ...options });
-
-  beforeEach(() => {
-    manager = managerFor(backend);
-    prefix = uniquePrefix();
-  });
-  afterEach(async () => {
-    await cleanPrefix(manager, prefix);
-    await manager.close();
-  });
+    bed.manager.service<T>(namespace, { prefix: bed.prefix, ...options });
 
   describe('get / set / delete / exists', () => {
     it('misses, stores, reads back and deletes under the documented key', async () => {
@@ -43,8 +33,8 @@ describeOnBackends('CacheService', (backend) => {
       expect(await users.get('1')).to.equal(null);
       expect(await users.set('1', { name: 'Ada' })).to.equal(true);
       expect(await users.get('1')).to.deep.equal({ name: 'Ada' });
-      expect(users.key('1')).to.equal(`${prefix}:v1:users:1`);
-      expect(await manager.client.exists(`${prefix}:v1:users:1`)).to.equal(1);
+      expect(users.key('1')).to.equal(`${bed.prefix}:v1:users:1`);
+      expect(await bed.manager.client.exists(`${bed.prefix}:v1:users:1`)).to.equal(1);
       expect(await users.exists('1')).to.equal(true);
       expect(await users.delete('1')).to.equal(true);
       expect(await users.delete('1')).to.equal(false);
@@ -151,7 +141,7 @@ describeOnBackends('CacheService', (backend) => {
       const results = await Promise.all(Array.from({ length: 200 }, () => users.getOrSet('cold', factory)));
       expect(calls).to.equal(1);
       expect(new Set(results)).to.deep.equal(new Set(['loaded']));
-      expect(manager.stats().namespaces.users?.sets).to.equal(1);
+      expect(bed.manager.stats().namespaces.users?.sets).to.equal(1);
     });
 
     it('shares single-flight across services that resolve to the same key', async () => {
@@ -234,9 +224,9 @@ describeOnBackends('CacheService', (backend) => {
       this.timeout(20_000);
       const users = service<number>('users');
       const userLists = service<number>('user-lists');
-      const other = manager.service<number>('users', { prefix: `${prefix}x` });
+      const other = bed.manager.service<number>('users', { prefix: `${bed.prefix}x` });
       const write = async (svc: CacheService<number>, ids: string[]) => {
-        const pipeline = manager.client.pipeline();
+        const pipeline = bed.manager.client.pipeline();
         for (const id of ids) pipeline.set(svc.key(id), JSON.stringify({ v: 1 }), 'EX', 600);
         await pipeline.exec();
       };
@@ -252,7 +242,6 @@ describeOnBackends('CacheService', (backend) => {
       expect(await users.invalidatePattern()).to.equal(300);
       expect(await userLists.invalidatePattern()).to.equal(100);
       expect(await other.get('a:99')).to.equal(1);
-      await cleanPrefix(manager, `${prefix}x`);
     });
 
     it('escapes glob characters in the namespace, so it never matches another namespace', async () => {
@@ -268,17 +257,17 @@ describeOnBackends('CacheService', (backend) => {
   describe('models and bad data', () => {
     it('validates with a zod schema on write and on read', async () => {
       const users = service<z.infer<typeof userSchema>>('users', { model: userSchema });
-      const { events, stop } = recordEvents(manager, ['error']);
+      const { events, stop } = recordEvents(bed.manager, ['error']);
       expect(await users.set('1', { id: '1', name: 'Ada', age: 36 })).to.equal(true);
       expect(await users.get('1')).to.deep.equal({ id: '1', name: 'Ada', age: 36 });
       expect(await users.set('2', { id: '2', name: '', age: 1 })).to.equal(false);
       expect(events.error?.[0]?.error).to.be.instanceOf(CacheSerializationError);
-      await manager.client.set(users.key('3'), JSON.stringify({ v: { id: '3', name: 'x', age: 'old' } }));
+      await bed.manager.client.set(users.key('3'), JSON.stringify({ v: { id: '3', name: 'x', age: 'old' } }));
       expect(await users.get('3')).to.equal(null);
       expect(events.error?.[1]?.error).to.be.instanceOf(CacheDecodeError);
       expect(events.error?.[1]?.key).to.equal(users.key('3'));
       await sleep(20);
-      expect(await manager.client.exists(users.key('3'))).to.equal(0);
+      expect(await bed.manager.client.exists(users.key('3'))).to.equal(0);
       stop();
     });
 
@@ -297,14 +286,14 @@ describeOnBackends('CacheService', (backend) => {
 
     it('treats corrupt JSON and foreign values as a miss, removes and reports them', async () => {
       const users = service<number>();
-      const { events, stop } = recordEvents(manager, ['error']);
-      await manager.client.set(users.key('bad'), '{not json');
-      await manager.client.set(users.key('foreign'), '42');
+      const { events, stop } = recordEvents(bed.manager, ['error']);
+      await bed.manager.client.set(users.key('bad'), '{not json');
+      await bed.manager.client.set(users.key('foreign'), '42');
       expect(await users.get('bad')).to.equal(null);
       expect(await users.getOrSet('foreign', () => 7)).to.equal(7);
       expect(events.error?.map((e) => e.error?.code)).to.deep.equal(['E_CACHE_DECODE', 'E_CACHE_DECODE']);
       await sleep(20);
-      expect(await manager.client.exists(users.key('bad'))).to.equal(0);
+      expect(await bed.manager.client.exists(users.key('bad'))).to.equal(0);
       expect(await users.get('foreign')).to.equal(7);
       stop();
     });
@@ -314,8 +303,8 @@ describeOnBackends('CacheService', (backend) => {
       const users = service<User>('users', { model: User });
       const hostile =
         '{"v":{"id":"1","name":"x","__proto__":{"polluted":true},"constructor":{"prototype":{"polluted":true}},"\\u005f_proto__":{"polluted":true}}}';
-      await manager.client.set(plain.key('1'), hostile);
-      await manager.client.set(users.key('1'), hostile);
+      await bed.manager.client.set(plain.key('1'), hostile);
+      await bed.manager.client.set(users.key('1'), hostile);
       const value = await plain.get('1');
       const user = await users.get('1');
       expect(value).to.not.equal(null);
@@ -328,7 +317,7 @@ describeOnBackends('CacheService', (backend) => {
 
     it('refuses unserialisable and oversize values without failing the caller', async () => {
       const users = service<unknown>('users', { maxValueBytes: 1000 });
-      const { events, stop } = recordEvents(manager, ['error']);
+      const { events, stop } = recordEvents(bed.manager, ['error']);
       const circular: Record<string, unknown> = {};
       circular.self = circular;
       expect(await users.set('c', circular)).to.equal(false);
@@ -345,7 +334,7 @@ describeOnBackends('CacheService', (backend) => {
   describe('events and stats', () => {
     it('emits hit, miss, set and evict with namespace, key, id and duration, and counts them', async () => {
       const users = service<number>();
-      const { events, stop } = recordEvents(manager, ['hit', 'miss', 'set', 'evict']);
+      const { events, stop } = recordEvents(bed.manager, ['hit', 'miss', 'set', 'evict']);
       await users.get(1);
       await users.set(1, 1);
       await users.get(1);
@@ -356,7 +345,7 @@ describeOnBackends('CacheService', (backend) => {
         expect(event, name).to.include({ namespace: 'users', key: users.key(1), id: 1 });
         expect(event?.durationMs, name).to.be.a('number').and.at.least(0);
       }
-      const stats = manager.stats();
+      const stats = bed.manager.stats();
       expect(stats.namespaces.users).to.deep.equal({
         hits: 1,
         misses: 1,

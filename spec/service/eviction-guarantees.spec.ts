@@ -1,49 +1,38 @@
 import { expect } from 'chai';
 import { CacheFactoryError, CacheKeyError } from '../../src/errors.js';
 import type { CacheManager } from '../../src/manager/cache-manager.js';
-import { cleanPrefix, describeOnBackends, managersSharing, uniquePrefix } from '../support/backends.js';
+import { deleteKeys, describeOnBackends } from '../support/backends.js';
 import { gate, recordEvents, rejection, sleep } from '../support/events.js';
+import { testBed } from '../support/test-bed.js';
 
 /** Every fence key of a prefix (`<prefix>~:f:…`): what Redis loses on FLUSHALL, a restart or maxmemory eviction. */
-async function dropFences(manager: CacheManager, prefix: string): Promise<number> {
-  const [, keys] = await manager.client.scan('0', 'MATCH', `${prefix}~:f:*`, 'COUNT', 1000);
-  return keys.length > 0 ? manager.client.del(...keys) : 0;
+function dropFences(manager: CacheManager, prefix: string): Promise<number> {
+  return deleteKeys(manager, `${prefix}~:f:*`);
 }
 
 describeOnBackends('eviction guarantees', (backend) => {
-  let a: CacheManager;
-  let b: CacheManager;
-  let prefix: string;
-  beforeEach(() => {
-    [a, b] = managersSharing(backend, 2) as [CacheManager, CacheManager];
-    prefix = uniquePrefix();
-  });
-  afterEach(async () => {
-    await cleanPrefix(a, prefix);
-    await cleanPrefix(a, `${prefix}~`);
-    await Promise.all([a.close(), b.close()]);
-  });
+  const bed = testBed(backend, { peer: true });
 
   describe('fences survive loss', () => {
     it('a load that straddles a delete and the loss of its fence does not store its old value', async () => {
-      const onA = a.service<string>('rows', { prefix });
-      const onB = b.service<string>('rows', { prefix });
+      const onA = bed.manager.service<string>('rows', { prefix: bed.prefix });
+      const onB = bed.peer.service<string>('rows', { prefix: bed.prefix });
       const db = gate<string>();
       const slowRead = onA.getOrSet('1', () => db.promise, { ttl: 600 });
       await sleep(20); // the load has read its fence tokens and waits on the database
       expect(await onB.delete('1')).to.equal(false);
-      expect(await dropFences(a, prefix), 'fences were there to lose').to.be.greaterThan(0);
+      expect(await dropFences(bed.manager, bed.prefix), 'fences were there to lose').to.be.greaterThan(0);
       db.open('old');
       expect(await slowRead, 'its own caller still gets what it loaded').to.equal('old');
       expect(await onB.get('1'), 'but the old value was not stored').to.equal(null);
     });
 
     it('a load that began before the fences existed is refused once an eviction creates them', async () => {
-      const onA = a.service<string>('rows', { prefix });
+      const onA = bed.manager.service<string>('rows', { prefix: bed.prefix });
       const db = gate<string>();
       const slowRead = onA.getOrSet('1', () => db.promise);
       await sleep(20);
-      await dropFences(a, prefix); // lost before any eviction: the load holds tokens nobody has now
+      await dropFences(bed.manager, bed.prefix); // lost before any eviction: the load holds tokens nobody has now
       db.open('v1');
       await slowRead;
       expect(await onA.get('1'), 'refused, never accepted: at worst a write is lost').to.equal(null);
@@ -70,15 +59,15 @@ describeOnBackends('eviction guarantees', (backend) => {
 
   describe('serving stale never crosses an eviction', () => {
     const staleEntry = async (manager: CacheManager, options: object) => {
-      const rows = manager.service<string>('rows', { prefix, grace: 60, ...options });
+      const rows = manager.service<string>('rows', { prefix: bed.prefix, grace: 60, ...options });
       await rows.set('1', 'old', { ttl: 0.05 });
       await sleep(80); // past its TTL, kept for grace
       return rows;
     };
 
     it('grace: a read that starts after another process deleted the entry does not get it when the factory fails', async () => {
-      const onA = await staleEntry(a, {});
-      const onB = b.service<string>('rows', { prefix, grace: 60 });
+      const onA = await staleEntry(bed.manager, {});
+      const onB = bed.peer.service<string>('rows', { prefix: bed.prefix, grace: 60 });
       const db = gate<void>();
       const failing = async () => {
         await db.promise;
@@ -95,8 +84,8 @@ describeOnBackends('eviction guarantees', (backend) => {
     });
 
     it('softTimeout: a read that starts after the delete waits for the fresh value instead', async () => {
-      const onA = await staleEntry(a, { softTimeout: 30 });
-      const onB = b.service<string>('rows', { prefix, grace: 60 });
+      const onA = await staleEntry(bed.manager, { softTimeout: 30 });
+      const onB = bed.peer.service<string>('rows', { prefix: bed.prefix, grace: 60 });
       const db = gate<string>();
       const first = onA.getOrSet('1', () => db.promise);
       await sleep(10);
@@ -108,7 +97,7 @@ describeOnBackends('eviction guarantees', (backend) => {
     });
 
     it('a read that starts while the entry is still there is served stale (the check is not a blanket refusal)', async () => {
-      const onA = await staleEntry(a, { softTimeout: 30 });
+      const onA = await staleEntry(bed.manager, { softTimeout: 30 });
       const db = gate<string>();
       const first = onA.getOrSet('1', () => db.promise);
       await sleep(5);
@@ -120,7 +109,7 @@ describeOnBackends('eviction guarantees', (backend) => {
 
   describe('hardTimeout', () => {
     it('rejects every caller of a load that never settles with a CacheFactoryError, and frees the key', async () => {
-      const rows = a.service<string>('rows', { prefix, hardTimeout: 80 });
+      const rows = bed.manager.service<string>('rows', { prefix: bed.prefix, hardTimeout: 80 });
       const never = () => new Promise<string>(() => {});
       const started = performance.now();
       const errors = await Promise.all([rejection(rows.getOrSet('1', never)), rejection(rows.getOrSet('1', never))]);
@@ -133,11 +122,11 @@ describeOnBackends('eviction guarantees', (backend) => {
     });
 
     it('serves the stale value under grace, and never stores the late value', async () => {
-      const rows = a.service<string>('rows', { prefix, hardTimeout: 60, grace: 60 });
+      const rows = bed.manager.service<string>('rows', { prefix: bed.prefix, hardTimeout: 60, grace: 60 });
       await rows.set('1', 'old', { ttl: 0.05 });
       await sleep(80);
       const late = gate<string>();
-      const { events, stop } = recordEvents(a, ['stale']);
+      const { events, stop } = recordEvents(bed.manager, ['stale']);
       expect(await rows.getOrSet('1', () => late.promise)).to.equal('old');
       stop();
       expect(events.stale![0]?.error).to.be.instanceOf(CacheFactoryError);
@@ -150,7 +139,7 @@ describeOnBackends('eviction guarantees', (backend) => {
 
   describe('Promise-returning methods never throw synchronously', () => {
     it('bad ids and params reject with a CacheKeyError', async () => {
-      const rows = a.service<string>('rows', { prefix });
+      const rows = bed.manager.service<string>('rows', { prefix: bed.prefix });
       const cyclic: Record<string, unknown> = {};
       cyclic.self = cyclic;
       const calls: [string, () => Promise<unknown>][] = [
@@ -175,11 +164,11 @@ describeOnBackends('eviction guarantees', (backend) => {
   });
 
   it('a corrupt entry is gone before the get() that found it resolves', async () => {
-    const rows = a.service<string>('rows', { prefix });
+    const rows = bed.manager.service<string>('rows', { prefix: bed.prefix });
     for (let i = 0; i < 20; i++) {
-      await a.client.set(rows.key(`bad-${i}`), '{not json');
+      await bed.manager.client.set(rows.key(`bad-${i}`), '{not json');
       expect(await rows.get(`bad-${i}`)).to.equal(null);
-      expect(await b.client.exists(rows.key(`bad-${i}`)), 'seen by another connection at once').to.equal(0);
+      expect(await bed.peer.client.exists(rows.key(`bad-${i}`)), 'seen by another connection at once').to.equal(0);
     }
   });
 });

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { CacheKeyError } from '../../src/errors.js';
-import type { CacheManager } from '../../src/manager/cache-manager.js';
-import { cleanPrefix, describeOnBackends, managerFor, uniquePrefix } from '../support/backends.js';
+import { describeOnBackends } from '../support/backends.js';
+import { testBed } from '../support/test-bed.js';
 
 /** The error of a call, whether it rejects or (wrongly, not this spec's subject) throws at once. */
 async function failureOf(call: () => Promise<unknown>): Promise<unknown> {
@@ -14,19 +14,10 @@ async function failureOf(call: () => Promise<unknown>): Promise<unknown> {
 }
 
 describeOnBackends('CacheService: params never alias', (backend) => {
-  let manager: CacheManager;
-  let prefix: string;
-  beforeEach(() => {
-    manager = managerFor(backend);
-    prefix = uniquePrefix();
-  });
-  afterEach(async () => {
-    await cleanPrefix(manager, prefix);
-    await manager.close();
-  });
+  const bed = testBed(backend);
 
   it('Map params: FR and US get their own price (the reported bug)', async () => {
-    const prices = manager.service<string>('price', { prefix });
+    const prices = bed.manager.service<string>('price', { prefix: bed.prefix });
     const where = (country: string) => ({ params: { where: new Map([['country', country]]) } });
     expect(await prices.getOrSet('price', () => 'FR price', where('FR'))).to.equal('FR price');
     expect(await prices.getOrSet('price', () => 'US price', where('US'))).to.equal('US price');
@@ -35,7 +26,7 @@ describeOnBackends('CacheService: params never alias', (backend) => {
   });
 
   it('Date, Set and NaN params are kept apart from what JSON would turn them into', async () => {
-    const reports = manager.service<string>('reports', { prefix });
+    const reports = bed.manager.service<string>('reports', { prefix: bed.prefix });
     const variants: [string, object][] = [
       ['date', { at: new Date(0) }],
       ['iso string', { at: '1970-01-01T00:00:00.000Z' }],
@@ -58,12 +49,12 @@ describeOnBackends('CacheService: params never alias', (backend) => {
         return this.#value;
       }
     }
-    const service = manager.service<string>('secrets', { prefix });
+    const service = bed.manager.service<string>('secrets', { prefix: bed.prefix });
     let calls = 0;
     const error = await failureOf(() => service.getOrSet('s', () => `${++calls}`, { params: { by: new Secret('ada') } }));
     expect(error).to.be.instanceOf(CacheKeyError);
     expect((error as Error).message).to.match(/params\.by is a Secret with no visible state/);
     expect(calls).to.equal(0);
-    expect(await manager.client.keys(`${prefix}:*`)).to.deep.equal([]);
+    expect(await bed.manager.client.keys(`${bed.prefix}:*`)).to.deep.equal([]);
   });
 });

@@ -1,25 +1,16 @@
 import { expect } from 'chai';
 import { CacheConfigError, CacheFactoryError } from '../../src/errors.js';
-import type { CacheManager } from '../../src/manager/cache-manager.js';
-import { cleanPrefix, describeOnBackends, managerFor, uniquePrefix } from '../support/backends.js';
+import { describeOnBackends } from '../support/backends.js';
 import { recordEvents, rejection, sleep } from '../support/events.js';
 import { waitUntil } from '../support/redis-process.js';
+import { testBed } from '../support/test-bed.js';
 
 describeOnBackends('stale-while-revalidate, fail-safe and early refresh', (backend) => {
-  let manager: CacheManager;
-  let prefix: string;
-  beforeEach(() => {
-    manager = managerFor(backend);
-    prefix = uniquePrefix();
-  });
-  afterEach(async () => {
-    await cleanPrefix(manager, prefix);
-    await manager.close();
-  });
+  const bed = testBed(backend);
 
   it('grace: serves the expired value when the factory fails, and reports it as stale', async () => {
-    const users = manager.service<string>('users', { prefix, defaultTtl: 0.1, useJitter: false, grace: 30 });
-    const { events, stop } = recordEvents(manager, ['stale']);
+    const users = bed.manager.service<string>('users', { prefix: bed.prefix, defaultTtl: 0.1, useJitter: false, grace: 30 });
+    const { events, stop } = recordEvents(bed.manager, ['stale']);
     expect(await users.getOrSet('k', () => 'v1')).to.equal('v1');
     await sleep(150);
     expect(await users.get('k'), 'past its TTL, get misses').to.equal(null);
@@ -32,14 +23,14 @@ describeOnBackends('stale-while-revalidate, fail-safe and early refresh', (backe
     expect(events.stale).to.have.length(1);
     expect(events.stale?.[0]?.error).to.be.instanceOf(CacheFactoryError);
     expect((events.stale?.[0]?.error?.cause as Error | undefined)?.message).to.equal('db down');
-    expect(manager.stats().namespaces.users?.stale).to.equal(1);
+    expect(bed.manager.stats().namespaces.users?.stale).to.equal(1);
     expect(await users.getOrSet('k', () => 'v2'), 'a working factory refreshes it').to.equal('v2');
     expect(await users.get('k')).to.equal('v2');
     stop();
   });
 
   it('without grace, an expired entry is gone and factory errors reach the caller', async () => {
-    const users = manager.service<string>('users', { prefix, defaultTtl: 0.1, useJitter: false });
+    const users = bed.manager.service<string>('users', { prefix: bed.prefix, defaultTtl: 0.1, useJitter: false });
     await users.getOrSet('k', () => 'v1');
     await sleep(150);
     let error: unknown;
@@ -52,7 +43,13 @@ describeOnBackends('stale-while-revalidate, fail-safe and early refresh', (backe
   });
 
   it('softTimeout: returns the stale value when the factory is slow, and stores the fresh one when it lands', async () => {
-    const users = manager.service<string>('users', { prefix, defaultTtl: 0.1, useJitter: false, grace: 30, softTimeout: 30 });
+    const users = bed.manager.service<string>('users', {
+      prefix: bed.prefix,
+      defaultTtl: 0.1,
+      useJitter: false,
+      grace: 30,
+      softTimeout: 30,
+    });
     await users.getOrSet('k', () => 'v1');
     await sleep(150);
     const start = performance.now();
@@ -64,12 +61,12 @@ describeOnBackends('stale-while-revalidate, fail-safe and early refresh', (backe
   });
 
   it('softTimeout needs grace', () => {
-    expect(() => manager.service('users', { prefix, softTimeout: 10 })).to.throw(CacheConfigError, /softTimeout/);
+    expect(() => bed.manager.service('users', { prefix: bed.prefix, softTimeout: 10 })).to.throw(CacheConfigError, /softTimeout/);
   });
 
   it('earlyRefresh: a hit near expiry refreshes in the background while callers get the cached value', async function () {
     this.timeout(5000);
-    const users = manager.service<number>('users', { prefix, defaultTtl: 1, useJitter: false, earlyRefresh: 1 });
+    const users = bed.manager.service<number>('users', { prefix: bed.prefix, defaultTtl: 1, useJitter: false, earlyRefresh: 1 });
     let calls = 0;
     // The factory takes 400 ms, so 400 ms before expiry each hit refreshes with probability
     // e^-1: among 30 hits, at least one does (all missing it: 1e-6).
@@ -89,14 +86,14 @@ describeOnBackends('stale-while-revalidate, fail-safe and early refresh', (backe
   });
 
   it('earlyRefresh leaves entries far from expiry alone', async () => {
-    const users = manager.service<number>('users', { prefix, defaultTtl: 60, earlyRefresh: 1 });
+    const users = bed.manager.service<number>('users', { prefix: bed.prefix, defaultTtl: 60, earlyRefresh: 1 });
     let calls = 0;
     for (let i = 0; i < 50; i++) await users.getOrSet('k', async () => ++calls);
     expect(calls).to.equal(1);
   });
 
   it('validates resilience options per call', async () => {
-    const users = manager.service<number>('users', { prefix });
+    const users = bed.manager.service<number>('users', { prefix: bed.prefix });
     const beta = await rejection(users.getOrSet('k', () => 1, { earlyRefresh: 2 }));
     expect(beta)
       .to.be.instanceOf(CacheConfigError)

@@ -3,9 +3,9 @@ import { expect } from 'chai';
 import { Type } from 'class-transformer';
 import { z } from 'zod';
 import { CacheConfigError, CacheDecodeError, CacheSerializationError } from '../../src/errors.js';
-import type { CacheManager } from '../../src/manager/cache-manager.js';
-import { cleanPrefix, describeOnBackends, managerFor, uniquePrefix } from '../support/backends.js';
+import { describeOnBackends } from '../support/backends.js';
 import { recordEvents, sleep } from '../support/events.js';
+import { testBed } from '../support/test-bed.js';
 
 // Issue #8: what a model accepts on write is served on read; what can't be stored isn't.
 class Address {
@@ -29,20 +29,11 @@ const user = (id: string) =>
 const isoDate = z.codec(z.iso.datetime(), z.date(), { decode: (s) => new Date(s), encode: (d) => d.toISOString() });
 
 describeOnBackends('CacheService: values that pass the model come back, values that cannot be stored are not', (backend) => {
-  let manager: CacheManager;
-  let prefix: string;
-  beforeEach(() => {
-    manager = managerFor(backend);
-    prefix = uniquePrefix();
-  });
-  afterEach(async () => {
-    await cleanPrefix(manager, prefix);
-    await manager.close();
-  });
+  const bed = testBed(backend);
 
   it('CacheService<User[]> with model: User serves the stored array as User instances', async () => {
-    const lists = manager.service<User[]>('user-lists', { prefix, model: User });
-    const { events, stop } = recordEvents(manager, ['hit', 'error']);
+    const lists = bed.manager.service<User[]>('user-lists', { prefix: bed.prefix, model: User });
+    const { events, stop } = recordEvents(bed.manager, ['hit', 'error']);
     let calls = 0;
     const findAll = async () => (calls++, [user('a'), user('b')]);
     await lists.getOrSet('all', findAll);
@@ -59,7 +50,7 @@ describeOnBackends('CacheService: values that pass the model come back, values t
 
   it('a zod codec with dates is encoded on write and decoded on read: the factory runs once in 3 calls', async () => {
     const schema = z.object({ id: z.string(), at: isoDate });
-    const events = manager.service<z.infer<typeof schema>>('events', { prefix, model: schema });
+    const events = bed.manager.service<z.infer<typeof schema>>('events', { prefix: bed.prefix, model: schema });
     let calls = 0;
     const load = async () => (calls++, { id: 'e', at: new Date('2024-05-06T07:08:09Z') });
     const results = [];
@@ -67,13 +58,13 @@ describeOnBackends('CacheService: values that pass the model come back, values t
     expect(calls).to.equal(1);
     for (const result of results) expect(result.at).to.be.instanceOf(Date);
     expect(results[2]?.at.toISOString()).to.equal('2024-05-06T07:08:09.000Z');
-    expect(JSON.parse((await manager.client.get(events.key('e'))) ?? '').v.at).to.equal('2024-05-06T07:08:09.000Z');
+    expect(JSON.parse((await bed.manager.client.get(events.key('e'))) ?? '').v.at).to.equal('2024-05-06T07:08:09.000Z');
   });
 
   it('a zod schema whose values do not survive JSON is rejected at construction, naming model and suggesting a codec', () => {
     let error: unknown;
     try {
-      manager.service('events', { prefix, model: z.object({ id: z.string(), at: z.date() }) });
+      bed.manager.service('events', { prefix: bed.prefix, model: z.object({ id: z.string(), at: z.date() }) });
     } catch (e) {
       error = e;
     }
@@ -84,8 +75,8 @@ describeOnBackends('CacheService: values that pass the model come back, values t
   });
 
   it('a factory returning a Symbol or a function: returned, not stored, reported', async () => {
-    const things = manager.service<unknown>('things', { prefix });
-    const { events, stop } = recordEvents(manager, ['error']);
+    const things = bed.manager.service<unknown>('things', { prefix: bed.prefix });
+    const { events, stop } = recordEvents(bed.manager, ['error']);
     const symbol = Symbol('token');
     const fn = () => 1;
     expect(await things.getOrSet('s', () => symbol)).to.equal(symbol);
@@ -100,10 +91,10 @@ describeOnBackends('CacheService: values that pass the model come back, values t
   });
 
   it('an entry over maxValueBytes left by another writer is a miss, reported, removed and never parsed', async () => {
-    const docs = manager.service<string>('docs', { prefix, maxValueBytes: 1000 });
+    const docs = bed.manager.service<string>('docs', { prefix: bed.prefix, maxValueBytes: 1000 });
     const raw = JSON.stringify({ v: 'x'.repeat(5000) });
-    await manager.client.set(docs.key('big'), raw);
-    const { events, stop } = recordEvents(manager, ['error']);
+    await bed.manager.client.set(docs.key('big'), raw);
+    const { events, stop } = recordEvents(bed.manager, ['error']);
     const parse = JSON.parse;
     let parsedLong = 0;
     JSON.parse = (...args: Parameters<typeof parse>) => (args[0].length > 1000 && parsedLong++, parse(...args));
@@ -119,7 +110,7 @@ describeOnBackends('CacheService: values that pass the model come back, values t
     expect(events.error?.[0]?.error?.message).to.include('over maxValueBytes (1000)');
     expect(events.error?.[0]?.key).to.equal(docs.key('big'));
     await sleep(20);
-    expect(await manager.client.exists(docs.key('big'))).to.equal(0);
+    expect(await bed.manager.client.exists(docs.key('big'))).to.equal(0);
     expect(await docs.getOrSet('big', () => 'small')).to.equal('small');
     expect(await docs.get('big')).to.equal('small');
   });

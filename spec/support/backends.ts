@@ -89,17 +89,23 @@ export function managerFor(backend: Backend): CacheManager {
   return new CacheManager().init({ redisUrl: backend.url, commandTimeout: 1000, healthCheckInterval: 1 });
 }
 
-/** Remove every key under `prefix` (entries and fences) from the manager's Redis. */
-export async function cleanPrefix(manager: CacheManager, prefix: string): Promise<void> {
+/** Remove every key matching the glob `pattern` from the manager's Redis; resolves to how many there were. */
+export async function deleteKeys(manager: CacheManager, pattern: string): Promise<number> {
   const client = manager.client;
   const ours: string[] = [];
   let cursor = '0';
   do {
-    const [next, keys] = await client.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
+    const [next, keys] = await client.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
     cursor = next;
     ours.push(...keys);
   } while (cursor !== '0');
   for (let i = 0; i < ours.length; i += 1000) await client.del(...ours.slice(i, i + 1000));
+  return ours.length;
+}
+
+/** Remove every key under `prefix` (entries, and the fences and locks under `<prefix>~`) from the manager's Redis. */
+export async function cleanPrefix(manager: CacheManager, prefix: string): Promise<void> {
+  await deleteKeys(manager, `${prefix}*`);
 }
 
 /**

@@ -73,9 +73,11 @@ export class RedisProcess {
 
 async function ping(port: number, extraArgs: string[]): Promise<boolean> {
   if (extraArgs.includes('--tls-port')) return true; // TLS servers are probed by their own test
+  const requirepass = extraArgs.indexOf('--requirepass');
   const client = new Redis({
     port,
     host: '127.0.0.1',
+    ...(requirepass >= 0 && { password: extraArgs[requirepass + 1] }),
     lazyConnect: true,
     connectTimeout: 200,
     maxRetriesPerRequest: 0,
