@@ -43,8 +43,8 @@ describeOnBackends('eviction guarantees', (backend) => {
 
   describe('an explicit write wins over an older load', () => {
     it('a load that began before set() does not overwrite the value set, in another process either', async () => {
-      const onA = a.service<string>('rows', { prefix });
-      const onB = b.service<string>('rows', { prefix });
+      const onA = bed.manager.service<string>('rows', { prefix: bed.prefix });
+      const onB = bed.peer.service<string>('rows', { prefix: bed.prefix });
       const db = gate<string>();
       const slowRead = onA.getOrSet('1', () => db.promise, { ttl: 600 });
       await sleep(20);
