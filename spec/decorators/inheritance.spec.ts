@@ -6,7 +6,7 @@ import { CachePut } from '../../src/decorators/cache-put.js';
 import { Cached } from '../../src/decorators/cached.js';
 import { getCacheOperations } from '../../src/decorators/registry.js';
 import type { CacheManager } from '../../src/manager/cache-manager.js';
-import { describeOnBackends } from '../support/backends.js';
+import { countExisting, describeOnBackends, entryKey } from '../support/backends.js';
 import { flavoured } from '../support/flavour.js';
 import { testBed } from '../support/test-bed.js';
 
@@ -72,9 +72,9 @@ describeOnBackends(flavoured('decorated methods inherited by subclasses'), (back
     }
     expect(users.loads).to.deep.equal(['1']);
     expect(products.loads).to.deep.equal(['1']);
-    expect(await bed.manager.client.get(`cache:v1:users-${bed.namespace}:1`)).to.include('Ada');
-    expect(await bed.manager.client.get(`cache:v1:products-${bed.namespace}:1`)).to.include('Lamp');
-    expect(await bed.manager.client.exists('cache:v1:BaseRepository:1')).to.equal(0);
+    expect(await bed.manager.client.get(entryKey(bed.manager, `users-${bed.namespace}`, `1`))).to.include('Ada');
+    expect(await bed.manager.client.get(entryKey(bed.manager, `products-${bed.namespace}`, `1`))).to.include('Lamp');
+    expect(await countExisting(bed.manager, entryKey(bed.manager, 'BaseRepository', '1'))).to.equal(0);
     const { namespaces: counters } = bed.manager.stats();
     expect([counters[`users-${bed.namespace}`]?.hits, counters[`products-${bed.namespace}`]?.hits]).to.deep.equal([2, 2]);
   });
@@ -89,14 +89,18 @@ describeOnBackends(flavoured('decorated methods inherited by subclasses'), (back
     expect(users.loads).to.deep.equal([]);
 
     await users.reload('2');
-    expect(await bed.manager.client.exists(`cache:v1:users-${bed.namespace}:2`)).to.equal(0);
-    expect(await bed.manager.client.exists(`cache:v1:users-${bed.namespace}:reload:2`)).to.equal(1);
-    expect(await bed.manager.client.exists(`cache:v1:products-${bed.namespace}:2`)).to.equal(1);
+    expect(await countExisting(bed.manager, entryKey(bed.manager, `users-${bed.namespace}`, `2`))).to.equal(0);
+    expect(await countExisting(bed.manager, entryKey(bed.manager, `users-${bed.namespace}`, `reload:2`))).to.equal(1);
+    expect(await countExisting(bed.manager, entryKey(bed.manager, `products-${bed.namespace}`, `2`))).to.equal(1);
 
     expect(await UsersRepository.label()).to.equal('UsersRepository');
     expect(await ProductsRepository.label()).to.equal('ProductsRepository');
     expect(
-      await bed.manager.client.exists(`cache:v1:users-${bed.namespace}:label`, `cache:v1:products-${bed.namespace}:label`),
+      await countExisting(
+        bed.manager,
+        entryKey(bed.manager, `users-${bed.namespace}`, `label`),
+        entryKey(bed.manager, `products-${bed.namespace}`, `label`),
+      ),
     ).to.equal(2);
   });
 
@@ -104,7 +108,7 @@ describeOnBackends(flavoured('decorated methods inherited by subclasses'), (back
     const { UsersRepository, ProductsRepository } = repositories(bed.namespace, bed.manager);
     expect(await new UsersRepository(rows()).kind()).to.equal('UsersRepository');
     expect(await new ProductsRepository(rows()).kind()).to.equal('UsersRepository');
-    expect(await bed.manager.client.exists(`cache:v1:shared-${bed.namespace}:kind`)).to.equal(1);
+    expect(await countExisting(bed.manager, entryKey(bed.manager, `shared-${bed.namespace}`, `kind`))).to.equal(1);
   });
 
   it("a subclass without @CacheConfig uses its own name and inherits an intermediate class's @CacheConfig", async () => {
@@ -117,8 +121,8 @@ describeOnBackends(flavoured('decorated methods inherited by subclasses'), (back
     class Books extends Catalog {}
     await new InheritanceSpecOrders(rows({ id: bed.namespace, name: 'order' })).findById(bed.namespace);
     await new Books(rows({ id: '3', name: 'Dune' })).findById('3');
-    expect(await bed.manager.client.exists(`cache:v1:InheritanceSpecOrders:${bed.namespace}`)).to.equal(1);
-    expect(await bed.manager.client.ttl(`cache:v1:catalog-${bed.namespace}:3`)).to.be.within(100, 135);
+    expect(await countExisting(bed.manager, entryKey(bed.manager, `InheritanceSpecOrders`, `${bed.namespace}`))).to.equal(1);
+    expect(await bed.manager.client.ttl(entryKey(bed.manager, `catalog-${bed.namespace}`, `3`))).to.be.within(100, 135);
   });
 
   it('two subclasses sharing a namespace keep their own @CacheConfig ttl, called alternately', async () => {
@@ -134,9 +138,9 @@ describeOnBackends(flavoured('decorated methods inherited by subclasses'), (back
       await long.findById(`l${i}`);
     }
     for (const id of ['s1', 's2'])
-      expect(await bed.manager.client.ttl(`cache:v1:catalog-${bed.namespace}:${id}`)).to.be.within(85, 110);
+      expect(await bed.manager.client.ttl(entryKey(bed.manager, `catalog-${bed.namespace}`, `${id}`))).to.be.within(85, 110);
     for (const id of ['l1', 'l2'])
-      expect(await bed.manager.client.ttl(`cache:v1:catalog-${bed.namespace}:${id}`)).to.be.within(850, 1100);
+      expect(await bed.manager.client.ttl(entryKey(bed.manager, `catalog-${bed.namespace}`, `${id}`))).to.be.within(850, 1100);
   });
 });
 

@@ -19,7 +19,7 @@ function startWorker(args: string[]): Promise<{ child: ChildProcessWithoutNullSt
 }
 
 describeOnRedis('distributed lock (real Redis)', () => {
-  const bed = testBed({ name: 'redis', url: REDIS_URL });
+  const bed = testBed({ name: 'redis', options: { redisUrl: REDIS_URL } });
 
   it('4 processes × 50 concurrent calls on one cold key call the factory once', async function () {
     this.timeout(20_000);

@@ -1,6 +1,9 @@
-import { Redis } from 'ioredis';
+import { Cluster, Redis } from 'ioredis';
 import RedisMock from 'ioredis-mock';
+import type { RedisClient } from '../../src/client/redis-client.js';
 import { CacheManager } from '../../src/manager/cache-manager.js';
+import type { CacheManagerOptions } from '../../src/manager/manager-options.js';
+import { runningCluster, startSpecCluster } from './spec-cluster.js';
 
 /** Where the real-Redis suites connect. */
 export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -43,13 +46,24 @@ if (unreachable !== undefined && !unitRun && !(globalThis as Record<symbol, unkn
 export const redisAvailable = unreachable === undefined;
 
 export interface Backend {
-  readonly name: 'memory' | 'redis';
-  readonly url: string;
+  readonly name: 'memory' | 'redis' | 'cluster';
+  /** What a manager on this backend is initialised with (the cluster's once it runs). */
+  readonly options: CacheManagerOptions;
 }
 
+const clusterBackend: Backend = {
+  name: 'cluster',
+  get options(): CacheManagerOptions {
+    const cluster = runningCluster();
+    if (!cluster) throw new Error('the spec cluster is not running: read backend.options inside a test');
+    return { cluster: { nodes: cluster.urls } };
+  },
+};
+
 export const BACKENDS: readonly Backend[] = [
-  { name: 'memory', url: 'memory://' },
-  { name: 'redis', url: REDIS_URL },
+  { name: 'memory', options: { redisUrl: 'memory://' } },
+  { name: 'redis', options: { redisUrl: REDIS_URL } },
+  clusterBackend,
 ];
 
 /**
@@ -59,10 +73,11 @@ export const BACKENDS: readonly Backend[] = [
 export function describeOnBackends(title: string, suite: (backend: Backend) => void): void {
   for (const backend of BACKENDS) {
     describe(`${title} [${backend.name}]`, () => {
-      if (backend.name === 'redis' && !redisAvailable) {
+      if (backend.name !== 'memory' && !redisAvailable) {
         it(`did not run: real Redis at ${REDIS_URL} ${unitRun ? 'was not tried (unit run)' : 'is unreachable'}`);
         return;
       }
+      if (backend.name === 'cluster') before(startSpecCluster);
       suite(backend);
     });
   }
@@ -86,20 +101,31 @@ export function uniquePrefix(): string {
 
 /** A fresh manager on `backend`, with a short command timeout so failures surface fast. */
 export function managerFor(backend: Backend): CacheManager {
-  return new CacheManager().init({ redisUrl: backend.url, commandTimeout: 1000, healthCheckInterval: 1 });
+  return new CacheManager().init({ ...backend.options, commandTimeout: 1000, healthCheckInterval: 1 });
+}
+
+/** Every key matching the glob `pattern`, on every master of a Cluster. */
+export async function keysMatching(manager: CacheManager, pattern: string): Promise<string[]> {
+  const client = manager.client;
+  if (client instanceof Cluster && client.status !== 'ready') await new Promise((resolve) => client.once('ready', resolve));
+  const nodes: (Redis | RedisClient)[] = client instanceof Cluster ? client.nodes('master') : [client];
+  const found: string[] = [];
+  for (const node of nodes) {
+    let cursor = '0';
+    do {
+      const [next, keys] = await node.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
+      cursor = next;
+      found.push(...keys);
+    } while (cursor !== '0');
+  }
+  return found;
 }
 
 /** Remove every key matching the glob `pattern` from the manager's Redis; resolves to how many there were. */
 export async function deleteKeys(manager: CacheManager, pattern: string): Promise<number> {
-  const client = manager.client;
-  const ours: string[] = [];
-  let cursor = '0';
-  do {
-    const [next, keys] = await client.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
-    cursor = next;
-    ours.push(...keys);
-  } while (cursor !== '0');
-  for (let i = 0; i < ours.length; i += 1000) await client.del(...ours.slice(i, i + 1000));
+  const ours = await keysMatching(manager, pattern);
+  // One key per DEL: on a Cluster the keys of one call must share a slot.
+  for (let i = 0; i < ours.length; i += 500) await Promise.all(ours.slice(i, i + 500).map((key) => manager.client.del(key)));
   return ours.length;
 }
 
@@ -115,8 +141,17 @@ export async function cleanPrefix(manager: CacheManager, prefix: string): Promis
 export function managersSharing(backend: Backend, count: number): CacheManager[] {
   const host = `shared-${process.pid}-${Math.random().toString(36).slice(2, 10)}`;
   return Array.from({ length: count }, () =>
-    backend.name === 'memory'
-      ? new CacheManager().useClient(new RedisMock({ host }))
-      : new CacheManager().init({ redisUrl: backend.url, commandTimeout: 1000, healthCheckInterval: 1 }),
+    backend.name === 'memory' ? new CacheManager().useClient(new RedisMock({ host })) : managerFor(backend),
   );
+}
+
+/** The full key of an entry as `manager` writes it (hash-tagged on a Cluster), for specs that look at Redis itself. */
+export function entryKey(manager: CacheManager, namespace: string, id: string | number, prefix?: string): string {
+  return manager.service(namespace, prefix === undefined ? {} : { prefix }).key(id);
+}
+
+/** How many of `keys` exist: one EXISTS per key, so the keys may live in different Cluster slots. */
+export async function countExisting(manager: CacheManager, ...keys: string[]): Promise<number> {
+  const found = await Promise.all(keys.map((key) => manager.client.exists(key)));
+  return found.reduce((sum, n) => sum + n, 0);
 }

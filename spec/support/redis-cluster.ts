@@ -124,6 +124,12 @@ export class RedisCluster {
     return true;
   }
 
+  /** At process exit, when nothing can be awaited: SIGKILL every node. */
+  killNow(): void {
+    for (const child of this.#processes.values()) child.kill('SIGKILL');
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+
   async stop(): Promise<void> {
     await Promise.all([...this.#processes.keys()].map((port) => this.kill(port)));
     rmSync(this.dir, { recursive: true, force: true });

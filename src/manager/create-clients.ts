@@ -46,7 +46,9 @@ function clusterClient(endpoint: ClusterEndpoint, options: ResolvedManagerOption
   const seeds = endpoint.nodes.map(({ host, port }) => ({ host, port }));
   const auth = endpoint.nodes.find((node) => node.password !== undefined || node.username !== undefined) ?? endpoint.nodes[0]!;
   const { host: _h, port: _p, db: _db, ...credentials } = serverOptions(auth, options.tls);
-  const { retryStrategy, ...perNode } = connectionOptions(options);
+  // Pipelining is the cluster client's (it groups commands by node); a node connection that the
+  // cluster replaces on a topology refresh must not hold an auto-pipeline of its own.
+  const { retryStrategy, enableAutoPipelining: _pipelining, ...perNode } = connectionOptions(options);
   return new Cluster(seeds, {
     redisOptions: { ...perNode, ...credentials },
     enableAutoPipelining: options.autoPipelining,
