@@ -4,7 +4,7 @@ import { CacheEvict } from '../../src/decorators/cache-evict.js';
 import { CachePut } from '../../src/decorators/cache-put.js';
 import { Cached } from '../../src/decorators/cached.js';
 import { countExisting, describeOnBackends, entryKey } from '../support/backends.js';
-import { gate, sleep } from '../support/events.js';
+import { gate } from '../support/events.js';
 import { flavoured } from '../support/flavour.js';
 import { testBed } from '../support/test-bed.js';
 

@@ -6,7 +6,9 @@ import { RedisCluster } from './redis-cluster.js';
  */
 const SHARED = Symbol.for('ts-rc.spec.cluster');
 type Shared = { started?: Promise<RedisCluster>; cluster?: RedisCluster };
-const shared: Shared = ((globalThis as Record<symbol, Shared | undefined>)[SHARED] ??= {});
+const registry = globalThis as Record<symbol, Shared | undefined>;
+registry[SHARED] ??= {};
+const shared: Shared = registry[SHARED];
 
 /** A mocha `before` hook: waits for the shared cluster (starting it the first time). */
 export async function startSpecCluster(this: Mocha.Context): Promise<void> {
