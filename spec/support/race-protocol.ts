@@ -37,6 +37,7 @@ export interface RaceRun {
     ttl: number;
     grace?: number;
     softTimeout?: number;
+    hardTimeout?: number;
     lock?: { ttl: number; wait: number };
   };
   factory: {
