@@ -21,7 +21,7 @@ interface Entry<T> {
   e: number;
 }
 
-/** What a load answers when it has only the stale value to offer (another process holds the lock). */
+/** What a load answers when it has only the stale value to offer (the lock's holder did not deliver within `wait`). */
 const STALE: unique symbol = Symbol('naive.stale');
 const TIMED_OUT: unique symbol = Symbol('naive.timed-out');
 
