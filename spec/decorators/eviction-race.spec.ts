@@ -8,18 +8,8 @@ import { describeOnRedis, REDIS_URL } from '../support/backends.js';
 import { gate, sleep } from '../support/events.js';
 import { flavoured } from '../support/flavour.js';
 import { cleanNamespaces, uniqueNamespace } from '../support/namespaces.js';
+import { prng, raceSeed } from '../support/prng.js';
 import { withoutFences } from '../support/unfenced-client.js';
-
-/** mulberry32: a tiny seeded PRNG, so a failing schedule can be replayed with RACE_SEED. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const ROUNDS = Number(process.env.RACE_ROUNDS ?? 300);
 const OPS_PER_ROUND = 8;
@@ -27,7 +17,7 @@ const OPS_PER_ROUND = 8;
 describeOnRedis(flavoured('no stale read after @CacheEvict (randomized, real Redis, two managers)'), () => {
   it(`holds over ${ROUNDS} rounds of concurrent reads and evicting updates`, async function () {
     this.timeout(20_000);
-    const seed = Number(process.env.RACE_SEED ?? Date.now() % 2 ** 31);
+    const seed = raceSeed();
     const random = prng(seed);
     const delay = (max: number) => sleep(Math.floor(random() * (max + 1)));
     // TSRC_UNSAFE_DISABLE_FENCES=1 shows what this spec catches without the fences (spec-side client).

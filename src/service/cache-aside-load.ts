@@ -21,13 +21,14 @@ export interface LoadRequest<T> {
 }
 
 /**
- * How a load ended. A value is safe for a caller that started before `asOf` (when the load read
- * its source); for later callers only when `verified`: no eviction came between `asOf` and the
- * end (its fenced write was stored, or the fences had not moved). `stale`: the load has only the
- * entry past its TTL to offer (the factory failed with `error`, or another process holds the lock).
+ * How a load ended. A value is safe for a caller that started by `safeUntil`: when the load read
+ * its source; or, when no eviction came between then and its fenced write (stored, or the fences
+ * had not moved), when that write or check was sent. Not when its reply came: an eviction Redis
+ * ran after the write may resolve elsewhere before that reply arrives here. `stale`: the load has
+ * only the entry past its TTL to offer (the factory failed with `error`, or another process holds the lock).
  */
 export type LoadOutcome<T> =
-  | { readonly kind: 'value'; readonly value: T; readonly asOf: number; readonly verified: boolean }
+  | { readonly kind: 'value'; readonly value: T; readonly safeUntil: number }
   | { readonly kind: 'stale'; readonly error: unknown };
 
 /** Answer of `serveStale` when the stale value may not be served to that caller. */
@@ -103,8 +104,8 @@ export class CacheAsideLoad<T> {
       if (this.stale === undefined || this.stale === FAILED) throw error; // the factory's own error, never cached
       return { kind: 'stale', error };
     }
-    const verified = await this.#persist(value, fences, performance.now() - asOf);
-    return { kind: 'value', value, asOf, verified };
+    const verifiedAt = await this.#persist(value, fences, performance.now() - asOf);
+    return { kind: 'value', value, safeUntil: verifiedAt ?? asOf };
   }
 
   async #run(): Promise<LoadOutcome<T>> {
@@ -163,18 +164,23 @@ export class CacheAsideLoad<T> {
     const asOf = performance.now();
     const entry = await this.store.read(this.request.key, this.request.id);
     if (entry === FAILED || entry === undefined || !isFresh(entry.envelope, Date.now())) return undefined;
-    return { kind: 'value', value: entry.envelope.v, asOf, verified: false };
+    return { kind: 'value', value: entry.envelope.v, safeUntil: asOf };
   }
 
-  /** Store the value against the fences read before the factory ran. @returns whether later callers may trust it */
-  async #persist(value: T, fences: Fences | Failed, computeMs: number): Promise<boolean> {
-    if (fences === FAILED || this.#abandoned) return false; // no fences: an eviction can't be ruled out
+  /**
+   * Store the value against the fences read before the factory ran.
+   * @returns when the command that proves no eviction came was sent (callers that started by then may trust the value), or undefined
+   */
+  async #persist(value: T, fences: Fences | Failed, computeMs: number): Promise<number | undefined> {
+    if (fences === FAILED || this.#abandoned) return undefined; // no fences: an eviction can't be ruled out
     const { key, id, policy, shouldCache } = this.request;
     const cacheable = value !== undefined && (shouldCache?.(value) ?? true);
     const ttlMs = ttlToMs(this.request.ttlSeconds, this.request.jitterPercent);
-    if (cacheable && (await this.store.write(key, id, value, ttlMs, writeMeta(policy, computeMs), fences))) return true;
+    const writtenAt = performance.now();
+    if (cacheable && (await this.store.write(key, id, value, ttlMs, writeMeta(policy, computeMs), fences))) return writtenAt;
     // Not stored (refused by a fence, not cacheable, or failed): trusted only if no eviction came meanwhile.
+    const checkedAt = performance.now();
     const now = await this.store.readFences(key, id);
-    return now !== FAILED && now[0] === fences[0] && now[1] === fences[1];
+    return now !== FAILED && now[0] === fences[0] && now[1] === fences[1] ? checkedAt : undefined;
   }
 }

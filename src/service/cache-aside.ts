@@ -71,7 +71,7 @@ export class CacheAside<T> {
       }
     }
     const outcome = await load.outcome; // the factory's error, if any, reaches every caller
-    if (outcome.kind === 'value') return outcome.verified || start <= outcome.asOf ? outcome.value : AGAIN;
+    if (outcome.kind === 'value') return start <= outcome.safeUntil ? outcome.value : AGAIN;
     const stale = await load.serveStale(start, outcome.error);
     if (stale !== REFUSED) return stale;
     if (outcome.error !== undefined) throw outcome.error;
