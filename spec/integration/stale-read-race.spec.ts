@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
 import { Redis } from 'ioredis';
 import type { RedisClient } from '../../src/client/redis-client.js';
-import { keyLayout } from '../../src/core/keys.js';
+import { KeyLayout } from '../../src/core/key-layout.js';
 import type { CacheManager } from '../../src/manager/cache-manager.js';
 import { cleanPrefix, describeOnRedis, managerFor, REDIS_URL, uniquePrefix } from '../support/backends.js';
 import { sleep } from '../support/events.js';
@@ -59,8 +59,9 @@ const LOCK_WAITERS: Schedule = {
 /** Deletes the row's fence, the namespace's, or both, every 0–6 ms. */
 function loseFences(client: RedisClient): Chaos {
   return async (prefix, random, finished) => {
-    const layout = keyLayout(NAMESPACE, { prefix });
-    const fences = [layout.fenceBase + ROW, layout.namespaceFence];
+    const layout = new KeyLayout(NAMESPACE, { prefix }, false);
+    const row = layout.entryKey(ROW);
+    const fences = [layout.entryFence(row), layout.namespaceFenceOf(row)];
     let lost = 0;
     while (!finished()) {
       await sleep(Math.floor(random() * 7));
@@ -116,7 +117,7 @@ describeOnRedis(`no stale read across ${WORKERS} processes (randomized, real Red
 
   before(async function () {
     this.timeout(30_000);
-    manager = managerFor({ name: 'redis', url: REDIS_URL });
+    manager = managerFor({ name: 'redis', options: { redisUrl: REDIS_URL } });
     workers = await RaceWorkers.start(WORKER, WORKERS);
   });
   after(async () => {

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { CacheFactoryError, CacheKeyError } from '../../src/errors.js';
 import type { CacheManager } from '../../src/manager/cache-manager.js';
 import { deleteKeys, describeOnBackends } from '../support/backends.js';
-import { gate, recordEvents, rejection, sleep } from '../support/events.js';
+import { gate, heldRead, recordEvents, rejection, sleep } from '../support/events.js';
 import { testBed } from '../support/test-bed.js';
 
 /** Every fence key of a prefix (`<prefix>~:f:…`): what Redis loses on FLUSHALL, a restart or maxmemory eviction. */
@@ -17,9 +17,9 @@ describeOnBackends('eviction guarantees', (backend) => {
     it('a load that straddles a delete and the loss of its fence does not store its old value', async () => {
       const onA = bed.manager.service<string>('rows', { prefix: bed.prefix });
       const onB = bed.peer.service<string>('rows', { prefix: bed.prefix });
-      const db = gate<string>();
-      const slowRead = onA.getOrSet('1', () => db.promise, { ttl: 600 });
-      await sleep(20); // the load has read its fence tokens and waits on the database
+      const db = heldRead<string>();
+      const slowRead = onA.getOrSet('1', db.read, { ttl: 600 });
+      await db.entered; // the load has read its fence tokens and waits on the database
       expect(await onB.delete('1')).to.equal(false);
       expect(await dropFences(bed.manager, bed.prefix), 'fences were there to lose').to.be.greaterThan(0);
       db.open('old');
@@ -29,9 +29,9 @@ describeOnBackends('eviction guarantees', (backend) => {
 
     it('a load that began before the fences existed is refused once an eviction creates them', async () => {
       const onA = bed.manager.service<string>('rows', { prefix: bed.prefix });
-      const db = gate<string>();
-      const slowRead = onA.getOrSet('1', () => db.promise);
-      await sleep(20);
+      const db = heldRead<string>();
+      const slowRead = onA.getOrSet('1', db.read);
+      await db.entered;
       await dropFences(bed.manager, bed.prefix); // lost before any eviction: the load holds tokens nobody has now
       db.open('v1');
       await slowRead;
@@ -45,9 +45,9 @@ describeOnBackends('eviction guarantees', (backend) => {
     it('a load that began before set() does not overwrite the value set, in another process either', async () => {
       const onA = bed.manager.service<string>('rows', { prefix: bed.prefix });
       const onB = bed.peer.service<string>('rows', { prefix: bed.prefix });
-      const db = gate<string>();
-      const slowRead = onA.getOrSet('1', () => db.promise, { ttl: 600 });
-      await sleep(20);
+      const db = heldRead<string>();
+      const slowRead = onA.getOrSet('1', db.read, { ttl: 600 });
+      await db.entered;
       expect(await onB.set('1', 'v2')).to.equal(true);
       const later = onA.getOrSet('1', async () => 'reloaded');
       db.open('v1');
@@ -68,16 +68,16 @@ describeOnBackends('eviction guarantees', (backend) => {
     it('grace: a read that starts after another process deleted the entry does not get it when the factory fails', async () => {
       const onA = await staleEntry(bed.manager, {});
       const onB = bed.peer.service<string>('rows', { prefix: bed.prefix, grace: 60 });
-      const db = gate<void>();
+      const db = heldRead<void>();
       const failing = async () => {
-        await db.promise;
+        await db.read();
         throw new Error('database down');
       };
       const first = onA.getOrSet('1', failing);
-      await sleep(20);
+      await db.entered;
       await onB.delete('1');
       const later = onA.getOrSet('1', failing); // joins the load that holds the stale value
-      db.open();
+      db.open(undefined);
       expect(await first, 'began before the delete: may be served stale').to.equal('old');
       const error = await rejection(later);
       expect(error.message, 'began after the delete: the factory error, not the deleted value').to.equal('database down');
@@ -86,11 +86,11 @@ describeOnBackends('eviction guarantees', (backend) => {
     it('softTimeout: a read that starts after the delete waits for the fresh value instead', async () => {
       const onA = await staleEntry(bed.manager, { softTimeout: 30 });
       const onB = bed.peer.service<string>('rows', { prefix: bed.prefix, grace: 60 });
-      const db = gate<string>();
-      const first = onA.getOrSet('1', () => db.promise);
-      await sleep(10);
+      const db = heldRead<string>();
+      const first = onA.getOrSet('1', db.read);
+      await db.entered;
       await onB.delete('1');
-      const later = onA.getOrSet('1', () => db.promise);
+      const later = onA.getOrSet('1', db.read);
       expect(await first, 'began before the delete: served stale at the soft timeout').to.equal('old');
       setTimeout(() => db.open('new'), 60);
       expect(await later).to.equal('new');

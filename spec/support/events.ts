@@ -49,3 +49,21 @@ export function thrown(fn: () => unknown): unknown {
   }
   return undefined;
 }
+
+/**
+ * A database read held until `open(value)`. `entered` resolves once the factory has been called,
+ * i.e. once the load has read its fence tokens: on a fresh Cluster connection that takes longer
+ * than a fixed pause would assume.
+ */
+export function heldRead<T>(): { read: () => Promise<T>; entered: Promise<void>; open: (value: T) => void } {
+  const value = gate<T>();
+  const entered = gate();
+  return {
+    read: () => {
+      entered.open();
+      return value.promise;
+    },
+    entered: entered.promise,
+    open: value.open,
+  };
+}
