@@ -121,6 +121,7 @@ export class NamespaceStore<T> {
     const layout = this.keys;
     const match = layout.match(pattern);
     const removed = await unlinkMatching(this.runner, layout.namespaceFences(), match, this.scope(match, undefined));
+    if (removed === FAILED) return 0; // not fenced: nothing evicted, no 'evict' event (the failure is reported)
     this.evicted(removed, match, undefined, start);
     return removed;
   }

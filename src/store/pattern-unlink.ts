@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { type CommandRunner, type EventScope, FAILED } from '../client/command-runner.js';
+import { type CommandRunner, type EventScope, FAILED, type Failed } from '../client/command-runner.js';
 import type { RedisClient } from '../client/redis-client.js';
 import { DEFAULTS } from '../core/defaults.js';
 import { globToRegExp } from '../core/glob.js';
@@ -17,15 +17,16 @@ const MAX_RESTARTS = 3;
  * on its own. When a connection is re-made mid-walk, or a Cluster's masters change (a failover),
  * the server may be another one whose cursor means nothing: the walk starts again from cursor 0.
  * @param namespaceFences the namespace's fence, or one per bucket on a Cluster
- * @returns the number of keys removed; a walk that can't finish is reported (and counts what it removed)
+ * @returns the number of keys removed (a walk that can't finish is reported, and counts what it
+ *   removed), or FAILED when the namespace could not be fenced: nothing was evicted
  */
 export async function unlinkMatching(
   runner: CommandRunner,
   namespaceFences: readonly string[],
   pattern: string,
   scope: EventScope,
-): Promise<number> {
-  if (!(await fenceNamespace(runner, namespaceFences, scope))) return 0;
+): Promise<number | Failed> {
+  if (!(await fenceNamespace(runner, namespaceFences, scope))) return FAILED;
   const walk = runner.embedded ? walkEmbedded : runner.clustered ? walkCluster : walkScanned;
   let removed = 0;
   for (let restarts = 0; restarts <= MAX_RESTARTS; restarts++) {
