@@ -6,6 +6,7 @@ import { CacheConfigError, CacheConnectionError, type CacheError, CacheNotInitia
 import { type BreakerSettings, CircuitBreaker } from './circuit-breaker.js';
 import { type CacheEvent, type CacheEventName, CacheEvents } from './events.js';
 import { connectionEpoch, isCluster, isEmbedded, type RedisClient, statusOf, timesOwnCommands } from './redis-client.js';
+import { ShardBreakers } from './shard-breakers.js';
 import { StatsRecorder } from './stats.js';
 
 /** Returned by `CommandRunner.run` when Redis could not be used; the failure is already reported. */
@@ -47,6 +48,8 @@ export class CommandRunner {
   #next = 0;
   #raceTimeoutMs = 0;
   #clustered = false;
+  /** On a Cluster: a breaker per master, used for commands on a key (see shard-breakers.ts). */
+  #shards: ShardBreakers | undefined;
 
   /** Install the clients commands go to (round-robin). Events, stats and listeners survive re-attachment. */
   attach(clients: readonly RedisClient[], settings: RunnerSettings): void {
@@ -55,7 +58,9 @@ export class CommandRunner {
     this.#settings = settings;
     this.#breaker = new CircuitBreaker(settings.breaker);
     this.#raceTimeoutMs = clients.every(timesOwnCommands) ? 0 : settings.commandTimeoutMs;
-    this.#clustered = clients.some(isCluster);
+    const cluster = clients.find(isCluster);
+    this.#clustered = cluster !== undefined;
+    this.#shards = cluster && new ShardBreakers(cluster, settings.breaker);
     for (const client of clients) connectionEpoch(client); // start counting reconnections now
   }
 
@@ -99,18 +104,28 @@ export class CommandRunner {
     return this.#settings.commandTimeoutMs;
   }
 
-  /** True while the breaker bypasses Redis. */
+  /** True while the breaker bypasses Redis (on a Cluster: every shard's). */
   get breakerOpen(): boolean {
-    return this.#breaker.state === 'open';
+    return this.#breaker.state === 'open' || this.#shards?.allOpen === true;
   }
 
   /**
    * Run one Redis command. On failure (not initialised, breaker open, disconnected, error,
    * timeout) the error is reported and `FAILED` returned. Every command the breaker lets through
-   * ends in `success` or `failure` here, so a half-open probe is always answered.
+   * ends in `success` or `failure` here, so a half-open probe is always answered. On a Cluster,
+   * `route` (default: the scope's key; null: none, e.g. a SCAN sent to one node) is the key whose
+   * shard's breaker guards the command.
    */
-  run<R>(operation: string, scope: EventScope, command: (client: RedisClient) => Promise<R>): Promise<R | Failed> {
-    const client = this.#acquire(operation, scope);
+  run<R>(
+    operation: string,
+    scope: EventScope,
+    command: (client: RedisClient) => Promise<R>,
+    route?: string | null,
+  ): Promise<R | Failed> {
+    const routeKey = route === undefined ? scope.key : route;
+    const shard = this.#shards && routeKey != null ? this.#shards.shardOf(routeKey) : undefined;
+    const breaker = shard === undefined ? this.#breaker : this.#shards!.breakerOf(shard);
+    const client = this.#acquire(operation, scope, breaker, shard);
     if (client === undefined) return FAILED_PROMISE;
     let pending: Promise<R>;
     try {
@@ -120,16 +135,19 @@ export class CommandRunner {
     }
     if (this.#raceTimeoutMs > 0) pending = withTimeout(pending, this.#raceTimeoutMs);
     // A plain `then`, not an async frame: this is on every hit, and every frame costs a tick.
-    return pending.then(this.#succeeded, (error: unknown) => {
-      this.#failed(operation, error, scope);
+    const succeeded = breaker === this.#breaker ? this.#succeeded : (result: R) => this.#answered(breaker, result);
+    return pending.then(succeeded, (error: unknown) => {
+      this.#failed(operation, error, scope, breaker);
       return FAILED;
     });
   }
 
-  readonly #succeeded = <R>(result: R): R => {
-    if (this.#breaker.success()) this.emit('recovered', { durationMs: 0 });
+  #answered<R>(breaker: CircuitBreaker, result: R): R {
+    if (breaker.success()) this.emit('recovered', { durationMs: 0 });
     return result;
-  };
+  }
+
+  readonly #succeeded = <R>(result: R): R => this.#answered(this.#breaker, result);
 
   /** A health-check answer: a success closes an open breaker. */
   healthy(): void {
@@ -147,25 +165,30 @@ export class CommandRunner {
     if (this.events.listens(event)) this.events.emit(event, payload);
   }
 
-  #acquire(operation: string, scope: EventScope): RedisClient | undefined {
+  #acquire(operation: string, scope: EventScope, breaker: CircuitBreaker, shard: string | undefined): RedisClient | undefined {
     const clients = this.#clients;
     if (clients.length === 0) {
       this.report(new CacheNotInitializedError(), scope);
       return undefined;
     }
-    if (!this.#breaker.allow()) return undefined;
+    if (!breaker.allow()) return undefined;
     const client = clients.length === 1 ? clients[0]! : clients[this.#next++ % clients.length]!;
-    const status = statusOf(client);
+    const status = shard === undefined ? statusOf(client) : this.#shards!.statusOf(shard);
     if (status !== undefined && DOWN.has(status)) {
-      this.#failed(operation, `connection is ${status}`, scope);
+      this.#failed(
+        operation,
+        shard === undefined ? `connection is ${status}` : `connection to ${shard} is ${status}`,
+        scope,
+        breaker,
+      );
       return undefined;
     }
     return client;
   }
 
-  #failed(operation: string, cause: unknown, scope: EventScope): void {
+  #failed(operation: string, cause: unknown, scope: EventScope, breaker: CircuitBreaker): void {
     const error = new CacheConnectionError(operation, redactError(cause, this.#settings.secrets));
-    if (this.#breaker.failure()) this.emit('degraded', { durationMs: 0, error });
+    if (breaker.failure()) this.emit('degraded', { durationMs: 0, error });
     this.report(error, scope);
   }
 }

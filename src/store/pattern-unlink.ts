@@ -42,7 +42,7 @@ async function fenceNamespace(runner: CommandRunner, fences: readonly string[], 
   const token = randomUUID();
   const fenced = await Promise.all(
     fences.map((fence) =>
-      runner.run('FENCE', scope, (c) => runScript(c, FENCE_NAMESPACE, [fence], [token, DEFAULTS.fenceTtlMs])),
+      runner.run('FENCE', scope, (c) => runScript(c, FENCE_NAMESPACE, [fence], [token, DEFAULTS.fenceTtlMs]), fence),
     ),
   );
   return !fenced.includes(FAILED);
@@ -98,7 +98,7 @@ async function walkEmbedded(runner: CommandRunner, pattern: string, scope: Event
 }
 
 function unlink(runner: CommandRunner, keys: string[], scope: EventScope): Promise<number | typeof FAILED> {
-  return runner.run('UNLINK', scope, (c: RedisClient) => c.unlink(...keys));
+  return runner.run('UNLINK', scope, (c: RedisClient) => c.unlink(...keys), keys[0]);
 }
 
 /**
@@ -112,7 +112,7 @@ async function walkCluster(runner: CommandRunner, pattern: string, scope: EventS
   for (const node of before.masters) {
     let cursor = '0';
     do {
-      const page = await runner.run('SCAN', scope, () => node.scan(cursor, 'MATCH', pattern, 'COUNT', BATCH));
+      const page = await runner.run('SCAN', scope, () => node.scan(cursor, 'MATCH', pattern, 'COUNT', BATCH), null);
       if (page === FAILED) return { removed, done: false, failed: true };
       if (runner.topology()?.signature !== before.signature) return { removed, done: false, failed: false };
       cursor = page[0];
