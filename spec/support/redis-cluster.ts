@@ -55,6 +55,8 @@ export class RedisCluster {
       });
       if (created.status !== 0) throw new Error(`redis-cli --cluster create failed: ${created.stdout}${created.stderr}`);
       await waitUntil(() => cluster.healthy(), 20_000, 'the cluster did not reach cluster_state:ok');
+      // Replicas are assigned after the slots: a failover test needs each master's replica in sync.
+      await waitUntil(() => cluster.replicasInSync(masters), 20_000, 'the replicas did not sync with their masters');
       return cluster;
     } catch (error) {
       await cluster.stop();
@@ -99,6 +101,31 @@ export class RedisCluster {
     } finally {
       client.disconnect();
     }
+  }
+
+  /** Every master has a replica whose link to it is up. */
+  async replicasInSync(masters: number): Promise<boolean> {
+    let inSync = 0;
+    for (const port of this.#processes.keys()) {
+      const client = new Redis({
+        port,
+        host: '127.0.0.1',
+        lazyConnect: true,
+        maxRetriesPerRequest: 0,
+        retryStrategy: () => null,
+      });
+      client.on('error', () => {});
+      try {
+        await client.connect();
+        const info = await client.info('replication');
+        if (info.includes('role:slave') && info.includes('master_link_status:up')) inSync++;
+      } catch {
+        return false;
+      } finally {
+        client.disconnect();
+      }
+    }
+    return inSync === masters;
   }
 
   async healthy(): Promise<boolean> {

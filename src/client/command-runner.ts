@@ -138,6 +138,7 @@ export class CommandRunner {
     const succeeded = breaker === this.#breaker ? this.#succeeded : (result: R) => this.#answered(breaker, result);
     return pending.then(succeeded, (error: unknown) => {
       this.#failed(operation, error, scope, breaker);
+      if (shard !== undefined) this.#shards!.suspect();
       return FAILED;
     });
   }

@@ -2,6 +2,9 @@ import calculateSlot from 'cluster-key-slot';
 import type { Cluster, Redis } from 'ioredis';
 import { type BreakerSettings, CircuitBreaker } from './circuit-breaker.js';
 
+/** How often a shard found down may trigger a slot-map refresh (ms). */
+const REFRESH_MS = 500;
+
 /**
  * On a Redis Cluster, one circuit breaker per master, so a dead shard (a third of the slots) is
  * bypassed on its own while the healthy shards keep caching; and each command is checked against
@@ -12,6 +15,7 @@ import { type BreakerSettings, CircuitBreaker } from './circuit-breaker.js';
 export class ShardBreakers {
   readonly #breakers = new Map<string, CircuitBreaker>();
   #nodes: Map<string, Redis> | undefined;
+  #refreshedAt = 0;
 
   constructor(
     private readonly cluster: Cluster,
@@ -38,10 +42,28 @@ export class ShardBreakers {
     return breaker;
   }
 
-  /** The status of the connection to `shard` (`ready`, `reconnecting`…), if the cluster has one. */
-  statusOf(shard: string): string | undefined {
+  /**
+   * The status of the connection to `shard` (`ready`, `reconnecting`…); `end` when the cluster
+   * has dropped its connection (a dead master leaves the pool, while the slot map still names it).
+   */
+  statusOf(shard: string): string {
     this.#nodes ??= new Map(this.cluster.nodes('all').map((node) => [`${node.options.host}:${node.options.port}`, node]));
-    return this.#nodes.get(shard)?.status;
+    const status = this.#nodes.get(shard)?.status ?? 'end';
+    if (status !== 'ready' && status !== 'wait') this.suspect();
+    return status;
+  }
+
+  /**
+   * A shard is down or failing: ask the cluster for its slot map again (at most every REFRESH_MS).
+   * Calls to a dead shard fail fast, so no command of ours would otherwise tell ioredis that a
+   * replica took over (ioredis refreshes on errors it sees, or on `slotsRefreshInterval`, off by default).
+   */
+  suspect(): void {
+    if (Date.now() - this.#refreshedAt < REFRESH_MS) return;
+    this.#refreshedAt = Date.now();
+    this.cluster.refreshSlotsCache(() => {
+      this.#nodes = undefined;
+    });
   }
 
   /** True while every known shard's breaker is open. */
