@@ -46,9 +46,67 @@ JS
 cat > tsconfig.cjs.json <<'JS'
 { "compilerOptions": { "strict": true, "module": "node16", "moduleResolution": "node16", "target": "es2022", "noEmit": true, "types": ["node"] }, "files": ["types.ts"] }
 JS
+# No framework is installed yet: the main entry must work without any (they are optional peers).
+node -e "try { require.resolve('@nestjs/common'); process.exit(1) } catch {}" || { echo "package: @nestjs/common should not be installed yet"; exit 1; }
 node esm.mjs
 node cjs.cjs
+node -e "require('ts-rc/nestjs')" 2>/dev/null && { echo "package: ts-rc/nestjs loaded without @nestjs/common?"; exit 1; }
 "$root/node_modules/.bin/tsc" -p tsconfig.json 2>&1 | head -20; test "${PIPESTATUS[0]}" -eq 0
 node -e "const p=require('./package.json');p.type='commonjs';require('fs').writeFileSync('package.json',JSON.stringify(p))"
 "$root/node_modules/.bin/tsc" -p tsconfig.cjs.json 2>&1 | head -20; test "${PIPESTATUS[0]}" -eq 0
 echo "package: types resolve for ESM and CommonJS consumers"
+
+# ts-rc/nestjs, with the Nest versions the project tests (npm checks them against the peer range).
+version() { node -p "require('$root/node_modules/$1/package.json').version"; }
+npm install --no-audit --no-fund "@nestjs/common@$(version @nestjs/common)" "@nestjs/core@$(version @nestjs/core)" \
+  "rxjs@$(version rxjs)" "reflect-metadata@$(version reflect-metadata)" >/dev/null
+cat > nest.cjs <<'JS'
+// An app context as a Nest app builds one: the module initialises the default manager and closes it.
+require('reflect-metadata');
+const { Module } = require('@nestjs/common');
+const { NestFactory } = require('@nestjs/core');
+const { CacheManager, cacheManager } = require('ts-rc');
+const { TsRcHealthIndicator, TsRcModule } = require('ts-rc/nestjs');
+class AppModule {}
+Module({ imports: [TsRcModule.forRoot({ redisUrl: 'memory://' })] })(AppModule);
+(async () => {
+  const app = await NestFactory.createApplicationContext(AppModule, { logger: false });
+  if (app.get(CacheManager) !== cacheManager) throw new Error('nest: CacheManager is not the default cacheManager');
+  const health = await app.get(TsRcHealthIndicator).isHealthy();
+  if (health.redis.status !== 'up') throw new Error(`nest: health ${JSON.stringify(health)}`);
+  await app.close();
+  if (cacheManager.options !== undefined) throw new Error('nest: app.close() did not close the manager');
+  console.log(`${process.argv[2] ?? 'cjs require'} of ts-rc/nestjs ok`);
+})().catch((e) => { console.error(e); process.exit(1); });
+JS
+sed -e "s/^require('reflect-metadata');/import 'reflect-metadata';/" \
+  -e "s/^const \(.*\) = require(\(.*\));$/import \1 from \2;/" -e "s/process.argv\[2\] ?? 'cjs require'/'esm import'/" nest.cjs > nest.mjs
+node nest.cjs
+node nest.mjs
+cat > nest-types.ts <<'JS'
+import { CacheService, Cached } from 'ts-rc';
+import { InjectCacheService, TsRcHealthIndicator, TsRcModule, type TsRcHealthResult } from 'ts-rc/nestjs';
+class User { id = ''; }
+export class UserRepository {
+  constructor(@InjectCacheService('users') readonly users: CacheService<User>, readonly health: TsRcHealthIndicator) {}
+  @Cached({ key: (id: string) => id, model: User })
+  async findById(id: string): Promise<User | null> { return null; }
+  check(): Promise<TsRcHealthResult<'cache'>> { return this.health.isHealthy('cache'); }
+}
+export const modules = [
+  TsRcModule.forRoot({ redisUrl: 'memory://' }),
+  TsRcModule.forRootAsync({ inject: ['CONFIG'], useFactory: (config: { url: string }) => ({ redisUrl: config.url }) }),
+  TsRcModule.forFeature([{ namespace: 'users', model: User, defaultTtl: 600 }]),
+];
+JS
+# A Nest project as `nest new` made them for years: CommonJS, moduleResolution node10, TypeScript 5.x.
+cat > tsconfig.nest.json <<'JS'
+{ "compilerOptions": { "strict": true, "module": "commonjs", "target": "es2022", "noEmit": true, "experimentalDecorators": true, "emitDecoratorMetadata": true, "skipLibCheck": true, "types": ["node"] }, "files": ["nest-types.ts"] }
+JS
+node "$root/node_modules/typescript-5/bin/tsc" -p tsconfig.nest.json 2>&1 | head -20; test "${PIPESTATUS[0]}" -eq 0
+node -e "const c=require('./tsconfig.nest.json');Object.assign(c.compilerOptions,{module:'node16',moduleResolution:'node16'});require('fs').writeFileSync('tsconfig.nest16.json',JSON.stringify(c))"
+"$root/node_modules/.bin/tsc" -p tsconfig.nest16.json 2>&1 | head -20; test "${PIPESTATUS[0]}" -eq 0
+cp nest-types.ts nest-types.mts
+node -e "const c=require('./tsconfig.nest16.json');Object.assign(c.compilerOptions,{module:'nodenext',moduleResolution:'nodenext'});c.files=['nest-types.mts'];require('fs').writeFileSync('tsconfig.nest-esm.json',JSON.stringify(c))"
+"$root/node_modules/.bin/tsc" -p tsconfig.nest-esm.json 2>&1 | head -20; test "${PIPESTATUS[0]}" -eq 0
+echo "package: ts-rc/nestjs types resolve for CommonJS (node10 with TypeScript 5.9, node16) and ESM consumers"

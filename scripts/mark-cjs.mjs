@@ -1,4 +1,8 @@
-// dist/cjs holds CommonJS under a "type": "module" package: a nested package.json says so.
+// dist/cjs (or the folder given, e.g. .build/nest) holds CommonJS under a "type": "module"
+// package: a nested package.json says so.
 import { writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
-writeFileSync(new URL('../dist/cjs/package.json', import.meta.url), '{ "type": "commonjs" }\n');
+const root = fileURLToPath(new URL('..', import.meta.url));
+writeFileSync(resolve(root, process.argv[2] ?? 'dist/cjs', 'package.json'), '{ "type": "commonjs" }\n');

@@ -85,9 +85,36 @@ function decoratedWrapper(current: AnyMethod, name: string, describe: (method: s
       return Promise.reject(error); // a throwing key function rejects, as an async method would
     }
   };
-  Object.defineProperty(decorated, 'name', { value: name });
+  carryOver(current, decorated);
   registerMethod(decorated, { original, name, operations });
   return decorated;
+}
+
+/** reflect-metadata's functions, when the app loaded it (Nest does); ts-rc never loads it itself. */
+interface MetadataReflect {
+  getOwnMetadataKeys(target: object): unknown[];
+  getOwnMetadata(key: unknown, target: object): unknown;
+  defineMetadata(key: unknown, value: unknown, target: object): void;
+}
+
+function metadataReflect(): MetadataReflect | undefined {
+  const api = Reflect as Partial<MetadataReflect>;
+  const present = [api.getOwnMetadataKeys, api.getOwnMetadata, api.defineMetadata].every((f) => typeof f === 'function');
+  return present ? (api as MetadataReflect) : undefined;
+}
+
+/**
+ * The wrapper stands in for the method, so it takes over what decorators applied before ours put
+ * on the method function: its own properties (`name`, `length`, …) and its reflect-metadata (Nest's
+ * route and guard metadata). Metadata on target + key (`design:*`) is untouched by the swap.
+ * Runs once per decoration, never per call.
+ */
+function carryOver(from: AnyMethod, to: AnyMethod): void {
+  for (const key of Reflect.ownKeys(from)) {
+    if (key !== 'prototype') Object.defineProperty(to, key, Object.getOwnPropertyDescriptor(from, key)!);
+  }
+  const api = metadataReflect();
+  for (const key of api?.getOwnMetadataKeys(from) ?? []) api!.defineMetadata(key, api!.getOwnMetadata(key, from), to);
 }
 
 function misuse(decorator: string, name: string): CacheConfigError {
