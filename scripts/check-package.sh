@@ -110,3 +110,79 @@ cp nest-types.ts nest-types.mts
 node -e "const c=require('./tsconfig.nest16.json');Object.assign(c.compilerOptions,{module:'nodenext',moduleResolution:'nodenext'});c.files=['nest-types.mts'];require('fs').writeFileSync('tsconfig.nest-esm.json',JSON.stringify(c))"
 "$root/node_modules/.bin/tsc" -p tsconfig.nest-esm.json 2>&1 | head -20; test "${PIPESTATUS[0]}" -eq 0
 echo "package: ts-rc/nestjs types resolve for CommonJS (node10 with TypeScript 5.9, node16) and ESM consumers"
+# The subpaths. Everything above ran with neither optional peer installed (npm installs optional
+# peers only when asked): the main entry must never need them.
+for peer in fastify @opentelemetry/api; do
+  if node -e "require.resolve('$peer/package.json')" 2>/dev/null || [ -d "node_modules/$peer" ]; then
+    echo "package: $peer was installed with ts-rc; it must stay an optional peer" >&2
+    exit 1
+  fi
+done
+node -e "const p=require('./package.json');p.type='module';require('fs').writeFileSync('package.json',JSON.stringify(p))"
+npm install --no-audit --no-fund fastify@5 @opentelemetry/api@1.9 >/dev/null 2>&1
+cat > esm-integrations.mjs <<'JS'
+import Fastify from 'fastify';
+import { CacheManager } from 'ts-rc';
+import { tsRcPlugin } from 'ts-rc/fastify';
+import { instrumentCache } from 'ts-rc/opentelemetry';
+const app = Fastify();
+await app.register(tsRcPlugin, { redisUrl: 'memory://' });
+const stop = instrumentCache(app.cacheManager);
+let loads = 0;
+app.get('/n', () => app.cacheManager.service('n').getOrSet('1', async () => ({ loads: ++loads })));
+const [a, b] = [await app.inject('/n'), await app.inject('/n')];
+if (loads !== 1 || a.json().loads !== 1 || b.json().loads !== 1) throw new Error('esm: no hit after the miss');
+if (!(app.cacheManager instanceof CacheManager)) throw new Error('esm: app.cacheManager is not a CacheManager');
+stop();
+await app.close();
+if (app.cacheManager.isAvailable) throw new Error('esm: app.close() left the manager open');
+console.log('esm import of ts-rc/fastify and ts-rc/opentelemetry ok');
+JS
+cat > cjs-integrations.cjs <<'JS'
+const fastify = require('fastify');
+const { CacheManager } = require('ts-rc');
+const { tsRcPlugin } = require('ts-rc/fastify');
+const { instrumentCache } = require('ts-rc/opentelemetry');
+(async () => {
+  const manager = new CacheManager().init({ redisUrl: 'memory://' });
+  const app = fastify();
+  await app.register(tsRcPlugin, { manager });
+  const stop = instrumentCache(manager);
+  let loads = 0;
+  app.get('/n', () => app.cacheManager.service('n').getOrSet('1', async () => ({ loads: ++loads })));
+  const [a, b] = [await app.inject('/n'), await app.inject('/n')];
+  if (loads !== 1 || a.json().loads !== 1 || b.json().loads !== 1) throw new Error('cjs: no hit after the miss');
+  stop();
+  await app.close();
+  if (!manager.isAvailable) throw new Error('cjs: app.close() closed a manager passed in');
+  await manager.close();
+  console.log('cjs require of ts-rc/fastify and ts-rc/opentelemetry ok');
+})().catch((e) => { console.error(e); process.exit(1); });
+JS
+cat > types-integrations.ts <<'JS'
+import { fastify } from 'fastify';
+import { cacheManager } from 'ts-rc';
+import { tsRcPlugin, type TsRcPluginOptions } from 'ts-rc/fastify';
+import { type InstrumentCacheOptions, instrumentCache } from 'ts-rc/opentelemetry';
+const app = fastify();
+const options: TsRcPluginOptions = { redisUrl: 'memory://', logger: app.log };
+void app.register(tsRcPlugin, options);
+void app.register(tsRcPlugin, { manager: cacheManager });
+// Declaration merging: app.cacheManager is typed wherever ts-rc/fastify is imported.
+app.get('/u', async () => (await app.cacheManager.service<{ name: string }>('users').get('1'))?.name.toUpperCase());
+const telemetry: InstrumentCacheOptions = { recordKeys: false };
+const stop: () => void = instrumentCache(cacheManager, telemetry);
+stop();
+JS
+cat > tsconfig.integrations.json <<'JS'
+{ "compilerOptions": { "strict": true, "module": "nodenext", "target": "es2022", "noEmit": true, "skipLibCheck": false, "types": ["node"] }, "files": ["types-integrations.ts"] }
+JS
+cat > tsconfig.integrations-cjs.json <<'JS'
+{ "compilerOptions": { "strict": true, "module": "node16", "moduleResolution": "node16", "target": "es2022", "noEmit": true, "skipLibCheck": false, "types": ["node"] }, "files": ["types-integrations.ts"] }
+JS
+node esm-integrations.mjs
+node cjs-integrations.cjs
+"$root/node_modules/.bin/tsc" -p tsconfig.integrations.json 2>&1 | head -20; test "${PIPESTATUS[0]}" -eq 0
+node -e "const p=require('./package.json');p.type='commonjs';require('fs').writeFileSync('package.json',JSON.stringify(p))"
+"$root/node_modules/.bin/tsc" -p tsconfig.integrations-cjs.json 2>&1 | head -20; test "${PIPESTATUS[0]}" -eq 0
+echo "package: ts-rc/fastify and ts-rc/opentelemetry import, require and type-check; the main entry needs neither"

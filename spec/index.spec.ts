@@ -41,6 +41,7 @@ const TYPES = [
   'CacheEventName',
   'CacheEvictOptions',
   'CacheId',
+  'CacheLogger',
   'CacheManagerOptions',
   'CacheMethodDecorator',
   'CacheOperationInfo',

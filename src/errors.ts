@@ -60,8 +60,12 @@ export class CacheKeyError extends CacheError {
 
 /** A Redis command failed, timed out or could not be sent. `cause` is the original error. */
 export class CacheConnectionError extends CacheError {
+  /** The command that failed (`GET`, `SET`, `SCAN`…): a failure of writes alone tells a different story than an outage. */
+  readonly operation: string;
+
   constructor(operation: string, cause: unknown) {
     super('E_CACHE_CONNECTION', `Redis ${operation} failed: ${describe(cause)}`, { cause });
+    this.operation = operation;
   }
 }
 

@@ -34,6 +34,7 @@ export {
   CacheSerializationError,
 } from './errors.js';
 export { CacheManager, cacheManager } from './manager/cache-manager.js';
+export type { CacheLogger } from './manager/failure-logger.js';
 export type { CacheManagerOptions, InjectedClientOptions, ResolvedManagerOptions } from './manager/manager-options.js';
 export type { RedisEndpoint, RedisServer } from './manager/redis-url.js';
 export type { CacheId, CacheServiceOptions, GetOrSetOptions, WriteOptions } from './service/cache-service.js';

@@ -9,6 +9,7 @@ import { CacheAlreadyInitializedError, CacheNotInitializedError } from '../error
 import { CacheService, type CacheServiceOptions } from '../service/cache-service.js';
 import { singleFlightOf } from '../service/single-flight.js';
 import { createClients } from './create-clients.js';
+import { FailureLogger } from './failure-logger.js';
 import {
   type CacheManagerOptions,
   type InjectedClientOptions,
@@ -36,6 +37,8 @@ type State =
  */
 export class CacheManager {
   readonly #runner = new CommandRunner();
+  /** Logs to console until init() or useClient() says otherwise: a call before init() is a failure too. */
+  readonly #failures = new FailureLogger(this.#runner.events);
   #state: State = { kind: 'idle' };
 
   constructor() {
@@ -46,6 +49,7 @@ export class CacheManager {
   init(options: CacheManagerOptions): this {
     if (this.#state.kind !== 'idle') throw new CacheAlreadyInitializedError('is already initialised');
     const resolved = resolveManagerOptions(options);
+    this.#failures.use(resolved.logger);
     const clients = createClients(resolved);
     const { secrets } = resolved;
     for (const client of clients) client.on('error', () => {}); // reported through run() and the health check
@@ -66,7 +70,8 @@ export class CacheManager {
    */
   useClient(client: RedisClient, options?: InjectedClientOptions): this {
     if (this.#state.kind !== 'idle') throw new CacheAlreadyInitializedError('already has a client');
-    const { commandTimeout, circuitBreaker } = resolveInjectedOptions(options);
+    const { commandTimeout, circuitBreaker, logger } = resolveInjectedOptions(options);
+    this.#failures.use(logger);
     this.#runner.attach([client], { breaker: breakerSettings(circuitBreaker), commandTimeoutMs: commandTimeout, secrets: [] });
     this.#state = { kind: 'ready', client, owned: [] };
     return this;

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { configError } from '../core/config-error.js';
 import { DEFAULTS } from '../core/defaults.js';
 import { milliseconds } from '../core/option-schemas.js';
+import { type CacheLogger, isCacheLogger } from './failure-logger.js';
 import type { RedisEndpoint } from './redis-url.js';
 import { maskTls, tlsSecrets } from './tls-secrets.js';
 import {
@@ -57,6 +58,12 @@ export interface ConnectionSettings {
   autoPipelining?: boolean;
   /** TLS options for `rediss://` (CA, client certificate, `servername`…). `passphrase`, `key` and `pfx` are never shown. */
   tls?: ConnectionOptions;
+  /**
+   * Where failures nobody listens for are written: the first of each kind as one line, later ones
+   * only counted; `'degraded'` and `'recovered'` each time. Any object with `warn` and `error`
+   * (pino, winston); `false` silences. @default console
+   */
+  logger?: CacheLogger | false;
 }
 
 /** Options after validation, with every default applied; URLs shown with their password masked (`redis://user:***@host`). */
@@ -79,6 +86,8 @@ export interface ResolvedManagerOptions extends TopologyShown {
 export interface ManagerSettings extends ResolvedManagerOptions {
   /** The password (as written and decoded) and TLS passphrases. */
   readonly secrets: readonly string[];
+  /** Not shown in `cacheManager.options`: a logger prints as a wall of methods. */
+  readonly logger: CacheLogger | false;
 }
 
 const ms = milliseconds;
@@ -99,6 +108,11 @@ const fields = z.strictObject({
     .optional(),
   autoPipelining: z.boolean().optional(),
   tls: z.looseObject({}).optional(),
+  logger: z
+    .custom<CacheLogger | false>((value) => value === false || isCacheLogger(value), {
+      error: 'expected console, a pino or winston logger (an object with warn and error methods), or false',
+    })
+    .optional(),
 });
 const schema = fields.superRefine(exactlyOneTopology);
 
@@ -124,27 +138,29 @@ export function resolveManagerOptions(input: unknown): ManagerSettings {
     autoPipelining: o.autoPipelining ?? DEFAULTS.autoPipelining,
     tls,
     secrets: [...secrets, ...tlsSecrets(tls)],
+    logger: o.logger ?? console,
   };
 }
 
 /** The options as `cacheManager.options` shows them: no password, passphrase or private key. */
 export function publicOptions(settings: ManagerSettings): ResolvedManagerOptions {
-  const { secrets: _, endpoint, ...options } = settings;
+  const { secrets: _, logger: __, endpoint, ...options } = settings;
   return { ...options, endpoint: maskEndpoint(endpoint), tls: maskTls(options.tls) };
 }
 
 /** Options of `useClient()`: how ts-rc guards a client it did not create. */
-export type InjectedClientOptions = Pick<CacheManagerOptions, 'commandTimeout' | 'circuitBreaker'>;
+export type InjectedClientOptions = Pick<CacheManagerOptions, 'commandTimeout' | 'circuitBreaker' | 'logger'>;
 
-const injectedSchema = fields.pick({ commandTimeout: true, circuitBreaker: true });
+const injectedSchema = fields.pick({ commandTimeout: true, circuitBreaker: true, logger: true });
 
 /** `commandTimeout` defaults to the default `socketTimeout`, as for clients the manager creates. */
-export function resolveInjectedOptions(input: unknown): Pick<ResolvedManagerOptions, 'commandTimeout' | 'circuitBreaker'> {
+export function resolveInjectedOptions(input: unknown): Pick<ManagerSettings, 'commandTimeout' | 'circuitBreaker' | 'logger'> {
   const parsed = injectedSchema.safeParse(input ?? {});
   if (!parsed.success) throw configError('useClient options', parsed.error);
   return {
     commandTimeout: parsed.data.commandTimeout ?? DEFAULTS.socketTimeoutMs,
     circuitBreaker: resolveBreaker(parsed.data.circuitBreaker),
+    logger: parsed.data.logger ?? console,
   };
 }
 
