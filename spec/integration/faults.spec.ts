@@ -136,14 +136,19 @@ describeOnRedis('faults: real redis-server processes killed, paused, restarted a
 
       const phase = `${fault}: down`;
       let breakerOpenAt = -1;
+      const bypassed: number[] = [];
       for (let i = 0; i < 40; i++) {
         const { value, ms } = await timed(phase, () => users.getOrSet(`down${i}`, slowFactory('fresh')));
         expect(value).to.equal('fresh');
         expect(ms, `call ${i}`).to.be.below(COMMAND_TIMEOUT + FACTORY_MS + 100);
         if (breakerOpenAt < 0 && events.includes('degraded')) breakerOpenAt = i;
-        if (breakerOpenAt >= 0 && i > breakerOpenAt) expect(ms, `call ${i} with the breaker open`).to.be.below(FACTORY_MS + 50);
+        else if (breakerOpenAt >= 0) bypassed.push(ms);
       }
       expect(breakerOpenAt, 'the breaker opened').to.be.at.least(0);
+      // With the breaker open no call waits for Redis: each is the factory's time. Timers run late
+      // on a loaded machine, so the typical call is checked, and no call may wait a command timeout.
+      expect(percentile(bypassed, 50), 'calls with the breaker open (median)').to.be.below(FACTORY_MS + 50);
+      expect(Math.max(...bypassed), 'no call with the breaker open waits a command timeout').to.be.below(COMMAND_TIMEOUT);
       expect(manager.isAvailable).to.equal(false);
 
       if (fault === 'killed') await server.start();

@@ -168,7 +168,7 @@ describeOnRedis(`no stale read across ${WORKERS} processes (randomized, real Red
 
   it('fence loss: fence keys deleted at random moments', async function () {
     this.timeout(20_000);
-    expectNoStaleRead(await race('fence loss', PLAIN, 'ts-rc', { chaos: loseFences(manager.client) }), 0.1);
+    expectNoStaleRead(await race('fence loss', PLAIN, 'ts-rc', { chaos: loseFences(manager.client) }), 0.03); // lost fences refuse writes: fewer hits, on a loaded machine fewer still
   });
 
   it('control: counter fences, which a lost fence resets, let stale writes through', async function () {

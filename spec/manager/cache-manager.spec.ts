@@ -80,7 +80,7 @@ describe('CacheManager', () => {
         retryBaseDelay: 50,
         retryMaxDelay: 2000,
         circuitBreaker: { failureThreshold: 5, cooldown: 5000 },
-        autoPipelining: true,
+        autoPipelining: false,
       });
       await manager.close();
       const custom = new CacheManager().init({ redisUrl: 'memory://', circuitBreaker: { cooldown: 10 } });

@@ -5,6 +5,7 @@ import { withTimeout } from '../core/timeout.js';
 import { CacheConfigError, CacheConnectionError, type CacheError, CacheNotInitializedError } from '../errors.js';
 import { type BreakerSettings, CircuitBreaker } from './circuit-breaker.js';
 import { type CacheEvent, type CacheEventName, CacheEvents } from './events.js';
+import { GetBatcher } from './get-batcher.js';
 import { connectionEpoch, isCluster, isEmbedded, type RedisClient, statusOf, timesOwnCommands } from './redis-client.js';
 import { ShardBreakers } from './shard-breakers.js';
 import { StatsRecorder } from './stats.js';
@@ -50,6 +51,7 @@ export class CommandRunner {
   #clustered = false;
   /** On a Cluster: a breaker per master, used for commands on a key (see shard-breakers.ts). */
   #shards: ShardBreakers | undefined;
+  readonly #gets = new GetBatcher();
 
   /** Install the clients commands go to (round-robin). Events, stats and listeners survive re-attachment. */
   attach(clients: readonly RedisClient[], settings: RunnerSettings): void {
@@ -149,6 +151,11 @@ export class CommandRunner {
   }
 
   readonly #succeeded = <R>(result: R): R => this.#answered(this.#breaker, result);
+
+  /** GET one key, coalesced with the other GETs of this tick (see get-batcher.ts). */
+  get(key: string, scope: EventScope): Promise<string | null | Failed> {
+    return this.run('GET', scope, (client) => this.#gets.get(client, key));
+  }
 
   /** A health-check answer: a success closes an open breaker. */
   healthy(): void {

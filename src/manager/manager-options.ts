@@ -54,7 +54,10 @@ export interface ConnectionSettings {
   retryMaxDelay?: number;
   /** Circuit breaker: open after `failureThreshold` consecutive failures for `cooldown` ms. `false` turns it off. @default { failureThreshold: 5, cooldown: 5000 } */
   circuitBreaker?: { failureThreshold?: number | undefined; cooldown?: number | undefined } | false | undefined;
-  /** ioredis auto-pipelining: commands issued in one tick share one write. @default true */
+  /**
+   * ioredis auto-pipelining: commands issued in one tick share one write. Off by default: ts-rc
+   * already sends the GETs of one tick as one MGET, and sends a lone command at once. @default false
+   */
   autoPipelining?: boolean;
   /** TLS options for `rediss://` (CA, client certificate, `servername`…). `passphrase`, `key` and `pfx` are never shown. */
   tls?: ConnectionOptions;

@@ -57,7 +57,7 @@ export class NamespaceStore<T> {
 
   /** GET and decode. A corrupt or invalid entry is reported and removed before this resolves, and reads as absent. */
   read(key: string, id: unknown): Promise<StoredEntry<T> | undefined | Failed> {
-    return this.runner.run('GET', this.scope(key, id), (c) => c.get(key)).then((raw) => this.#decode(raw, key, id));
+    return this.runner.get(key, this.scope(key, id)).then((raw) => this.#decode(raw, key, id));
   }
 
   #decode(raw: string | null | Failed, key: string, id: unknown): StoredEntry<T> | undefined | Failed | Promise<undefined> {
@@ -73,7 +73,7 @@ export class NamespaceStore<T> {
 
   /** The current text of an entry (null when absent, FAILED when Redis could not answer). */
   readRaw(key: string, id: unknown): Promise<string | null | Failed> {
-    return this.runner.run('GET', this.scope(key, id), (c) => c.get(key));
+    return this.runner.get(key, this.scope(key, id));
   }
 
   /** The fence tokens to store against, created when missing. */
