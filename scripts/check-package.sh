@@ -10,8 +10,18 @@ tarball=$(cd "$root" && npm pack --silent --pack-destination "$work" | tail -n 1
 cd "$work"
 npm init -y >/dev/null
 npm pkg set type=module
-npm install --no-audit --no-fund "./$tarball" @types/node@20 >/dev/null
 cp "$root"/scripts/consumer/* .
+
+# A production install: ts-rc, zod and ioredis (a peer npm installs), none of the optional peers.
+npm install --no-audit --no-fund "./$tarball" >/dev/null
+for optional in ioredis-mock fengari class-transformer reflect-metadata; do
+  if [ -e "node_modules/$optional" ]; then echo "package: a production install carries $optional" >&2; exit 1; fi
+done
+echo "package: production install $(du -sh node_modules | cut -f1) ($(npm ls --all --parseable 2>/dev/null | tail -n +2 | wc -l) packages)"
+node missing-peers.mjs
+
+# With the optional peers, as a project using memory:// in tests and class models.
+npm install --no-audit --no-fund ioredis-mock class-transformer reflect-metadata @types/node@20 >/dev/null
 
 node esm.mjs
 node cjs.cjs

@@ -1,5 +1,7 @@
-import { instanceToPlain, plainToInstance } from 'class-transformer';
+import type { instanceToPlain, plainToInstance } from 'class-transformer';
 import { type ZodType, z } from 'zod';
+import { CacheConfigError } from '../errors.js';
+import { loadPeer, missingPeer } from './optional-peer.js';
 import { surveySchema } from './survey-schema.js';
 
 /** The instance type a class model revives for a value of type `T`: `T` itself, or its array's element. */
@@ -34,7 +36,7 @@ const CODEC_EXAMPLE = 'z.codec(z.iso.datetime(), z.date(), { decode: (s) => new 
  * served on read instead of failing every read and running the factory again.
  */
 export function modelProblem(model: unknown): string | undefined {
-  if (typeof model === 'function') return undefined;
+  if (typeof model === 'function') return classTransformer() ? undefined : CLASS_MODEL_MISSING;
   if (typeof model !== 'object' || model === null || !('safeParse' in model)) return 'expected a zod schema or a class';
   if (!('_zod' in model)) return 'expected a zod 4 schema or a class';
   const { unsafe, codec, oneWay } = surveySchema(model as ZodType);
@@ -73,7 +75,24 @@ function schemaAdapter<T>(schema: ZodType<T>): ModelAdapter<T> {
   };
 }
 
+/** What class models use of class-transformer, an optional peer loaded when the first class model is checked. */
+interface ClassTransformer {
+  instanceToPlain: typeof instanceToPlain;
+  plainToInstance: typeof plainToInstance;
+}
+
+/** Install command named when a class model is used without class-transformer (its `@Type` needs reflect-metadata). */
+export const CLASS_MODEL_INSTALL = 'npm install class-transformer reflect-metadata';
+const CLASS_MODEL_MISSING = missingPeer('a class model', 'class-transformer', CLASS_MODEL_INSTALL);
+
+function classTransformer(): ClassTransformer | undefined {
+  return loadPeer<ClassTransformer>('class-transformer');
+}
+
 function classAdapter<T>(cls: new () => object): ModelAdapter<T> {
+  const transformer = classTransformer();
+  if (!transformer) throw new CacheConfigError('model', [{ path: 'model', message: CLASS_MODEL_MISSING }]);
+  const { instanceToPlain, plainToInstance } = transformer;
   return {
     toStored: (value) => instanceToPlain(revivable(value, cls)),
     fromStored: (data) => plainToInstance(cls, revivable(data, cls)) as T,
