@@ -4,7 +4,7 @@ import { loadPeer, missingPeer } from '../core/optional-peer.js';
 import { CacheConfigError } from '../errors.js';
 
 /** Install command named when `memory://` is used without ioredis-mock. */
-export const EMBEDDED_INSTALL = 'npm install --save-dev ioredis-mock';
+const EMBEDDED_INSTALL = 'npm install --save-dev ioredis-mock';
 
 /**
  * The `memory://` store: an ioredis-mock client on its own `host` (ioredis-mock shares data
