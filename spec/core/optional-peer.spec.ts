@@ -8,8 +8,7 @@ function notFound(id: string): Error {
 
 describe('optional peers', () => {
   it('loads an installed peer synchronously, from where ts-rc is installed', () => {
-    const mock = loadPeer<{ name: string }>('ioredis-mock');
-    expect(mock).to.be.a('function');
+    expect(loadPeer<unknown>('ioredis-mock')).to.be.a('function');
   });
 
   it('is undefined for a peer that is not installed', () => {
