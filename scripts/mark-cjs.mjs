@@ -1,8 +1,8 @@
-// dist/cjs (or the folder given, e.g. .build/nest) holds CommonJS under a "type": "module"
+// A folder (e.g. .build/nest, the Nest spec app) holding CommonJS under a "type": "module"
 // package: a nested package.json says so.
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-writeFileSync(resolve(root, process.argv[2] ?? 'dist/cjs', 'package.json'), '{ "type": "commonjs" }\n');
+writeFileSync(resolve(root, process.argv[2] ?? '.build/nest', 'package.json'), '{ "type": "commonjs" }\n');

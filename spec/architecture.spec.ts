@@ -31,6 +31,8 @@ const LAYERS: readonly { layer: string; modules: readonly string[] }[] = [
  * - Only the entry point may import a decorator: decorators are an option, nothing depends on them
  *   (`index.ts` re-exports them, or users could not import `@Cached` from 'ts-rc').
  * - Only manager/create-clients may import ioredis / ioredis-mock as a value; everyone else `import type`.
+ *   manager/embedded-client loads ioredis-mock too: it is an optional peer, loaded with
+ *   `loadPeer('ioredis-mock')` when `memory://` is first used (which counts as a value import here).
  */
 const DECORATOR_IMPORTERS = new Set(['index']);
 /**
@@ -41,7 +43,7 @@ const DECORATOR_IMPORTERS = new Set(['index']);
  */
 const UPWARD_TYPE_IMPORTS = new Set(['service/cache-service → manager/cache-manager']);
 const CLIENT_PACKAGES = new Set(['ioredis', 'ioredis-mock']);
-const CLIENT_VALUE_IMPORTERS = new Set(['manager/create-clients']);
+const CLIENT_VALUE_IMPORTERS = new Set(['manager/create-clients', 'manager/embedded-client']);
 
 interface Import {
   /** A src module (`keys`, `decorators/cached`) or a package name (`ioredis`). */
@@ -52,6 +54,8 @@ interface Import {
 
 const STATEMENT = /^\s*(import|export)\s+(type\s+)?([^;]*?)\s*from\s*['"]([^'"]+)['"]/gm;
 const SIDE_EFFECT = /^\s*import\s*['"]([^'"]+)['"]/gm;
+/** An optional peer loaded on first use (core/optional-peer): a value import of that package. */
+const PEER_LOAD = /\bloadPeer(?:<[^>(]*>)?\(\s*['"]([^'"]+)['"]/g;
 
 /** The imports of one file: `import … from`, `export … from`, and bare `import 'x'`. */
 function importsOf(source: string, module: string): Import[] {
@@ -61,6 +65,7 @@ function importsOf(source: string, module: string): Import[] {
   }
   for (const [, specifier = ''] of source.matchAll(SIDE_EFFECT))
     found.push({ target: resolve(module, specifier), typeOnly: false });
+  for (const [, name = ''] of source.matchAll(PEER_LOAD)) found.push({ target: packageName(name), typeOnly: false });
   return found;
 }
 
@@ -76,7 +81,7 @@ function allSpecifiersTyped(clause: string): boolean {
 
 function resolve(module: string, specifier: string): string {
   if (!specifier.startsWith('.')) return specifier.startsWith('node:') ? specifier : packageName(specifier);
-  return posix.join(posix.dirname(module), specifier).replace(/\.(js|ts)$/, '');
+  return posix.join(posix.dirname(module), specifier).replace(/\.(c?js|c?ts)$/, '');
 }
 
 function packageName(specifier: string): string {
@@ -148,8 +153,11 @@ function readSrc(): Map<string, Import[]> {
   const root = fileURLToPath(new URL('../../../src', import.meta.url));
   const graph = new Map<string, Import[]>();
   for (const file of readdirSync(root, { recursive: true, encoding: 'utf8' })) {
-    if (!file.endsWith('.ts') || file.endsWith('.d.ts')) continue;
-    const module = file.split('\\').join('/').replace(/\.ts$/, '');
+    if (!/\.c?ts$/.test(file) || /\.d\.c?ts$/.test(file)) continue;
+    const module = file
+      .split('\\')
+      .join('/')
+      .replace(/\.c?ts$/, '');
     graph.set(module, importsOf(readFileSync(join(root, file), 'utf8'), module));
   }
   return graph;
@@ -194,6 +202,7 @@ describe('architecture', () => {
           "import { helper } from './shared.js';",
           "export {\n  CacheService,\n} from '../service.js';",
           "import { createHash } from 'node:crypto';",
+          "const Mock = loadPeer<typeof RedisMock>('ioredis-mock', load);",
         ].join('\n'),
         'decorators/cached',
       );
@@ -207,6 +216,7 @@ describe('architecture', () => {
         { target: 'service', typeOnly: false },
         { target: 'node:crypto', typeOnly: false },
         { target: 'reflect-metadata', typeOnly: false },
+        { target: 'ioredis-mock', typeOnly: false },
       ]);
     });
 

@@ -2,8 +2,10 @@ import 'reflect-metadata';
 import { expect } from 'chai';
 import { Type } from 'class-transformer';
 import { z } from 'zod';
+import { z as z3 } from 'zod/v3';
 import { createCodec } from '../../src/core/codec.js';
 import { modelAdapter, modelOption, modelProblem } from '../../src/core/model.js';
+import type { StandardSchemaV1 } from '../../src/core/standard-schema.js';
 import { CacheDecodeError, CacheSerializationError } from '../../src/errors.js';
 
 class Tag {
@@ -90,6 +92,49 @@ describe('model', () => {
     });
   });
 
+  describe('a Standard Schema other than zod 4', () => {
+    /** A hand-written Standard Schema, as valibot or arktype give one: trims `name`, refuses a missing one. */
+    const named: StandardSchemaV1<unknown, { name: string }> = {
+      '~standard': {
+        version: 1,
+        vendor: 'spec',
+        validate: (value) =>
+          typeof (value as { name?: unknown })?.name === 'string'
+            ? { value: { name: (value as { name: string }).name.trim() } }
+            : { issues: [{ message: 'expected a string', path: [{ key: 'name' }] }] },
+      },
+    };
+    const codec = createCodec(modelAdapter(named), 1024);
+
+    it('is validated on write (the value stored as given) and on read (its output returned)', () => {
+      const text = codec.encode({ v: { name: ' Ada ' } });
+      expect(JSON.parse(text)).to.deep.equal({ v: { name: ' Ada ' } });
+      expect(codec.decode(text, 'k').v).to.deep.equal({ name: 'Ada' });
+      expect(modelProblem(named)).to.equal(undefined);
+    });
+
+    it('refuses on write and misses on read what it rejects, naming the path', () => {
+      expect(() => codec.encode({ v: { name: 1 } as never })).to.throw(CacheSerializationError, 'name: expected a string');
+      expect(() => codec.decode('{"v":{}}', 'k')).to.throw(CacheDecodeError, 'name: expected a string');
+    });
+
+    it('must validate synchronously', () => {
+      const slow: StandardSchemaV1<unknown, string> = {
+        '~standard': { version: 1, vendor: 'slow', validate: async (value) => ({ value: String(value) }) },
+      };
+      expect(() => createCodec(modelAdapter(slow), 1024).encode({ v: 'x' })).to.throw(CacheSerializationError, 'synchronously');
+    });
+
+    it('covers zod 3 (3.24+), through its ~standard property', () => {
+      const user = z3.object({ id: z3.string(), n: z3.number().default(1) });
+      const zod3 = createCodec(modelAdapter(user), 1024);
+      expect(modelProblem(user)).to.equal(undefined);
+      expect(zod3.decode(zod3.encode({ v: { id: 'a', n: 2 } }), 'k').v).to.deep.equal({ id: 'a', n: 2 });
+      expect(zod3.decode('{"v":{"id":"a"}}', 'k').v).to.deep.equal({ id: 'a', n: 1 });
+      expect(() => zod3.encode({ v: { id: 1 } as never })).to.throw(CacheSerializationError, 'id: Expected string');
+    });
+  });
+
   describe('modelProblem', () => {
     it('accepts classes and schemas whose values survive JSON', () => {
       for (const model of [User, z.object({ id: z.string() }), z.string().transform((s) => s.trim()), isoDate]) {
@@ -123,9 +168,10 @@ describe('model', () => {
       expect(modelProblem(z.object({ at: isoDate, n: z.string().transform((s) => s.length) }))).to.include('one-way');
     });
 
-    it('rejects what is neither a class nor a zod 4 schema', () => {
-      expect(modelProblem('User')).to.equal('expected a zod schema or a class');
-      expect(modelProblem({ safeParse: () => ({ success: true }) })).to.equal('expected a zod 4 schema or a class');
+    it('rejects what is neither a class nor a Standard Schema, and says so of a zod older than 3.24', () => {
+      expect(modelProblem('User')).to.equal('expected a Standard Schema (zod, valibot, arktype…) or a class');
+      expect(modelProblem({ '~standard': { version: 2, validate: () => ({}) } })).to.include('expected a Standard Schema');
+      expect(modelProblem({ safeParse: () => ({ success: true }) })).to.include('older than 3.24');
     });
 
     it('is the message of the `model` option check', () => {

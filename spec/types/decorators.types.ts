@@ -1,6 +1,7 @@
 // Type-level spec: checked by `npm run typecheck` in BOTH decorator flavours (tsconfig.json is
 // legacy, tsconfig.spec-tc39.json is TC39). Every `@ts-expect-error` must be a real error in each.
 import { z } from 'zod';
+import { z as z3 } from 'zod/v3';
 import { CacheConfig, Cached, CacheEvict, CachePut, CacheService, cacheManager } from '../../src/index.js';
 
 interface User {
@@ -213,3 +214,17 @@ export const inferred: CacheService<Account> = new CacheService(client, 'account
 export const wrongLists = new CacheService<Account[]>(client, 'account-lists', { model: Order });
 // @ts-expect-error `model: false` is for decorators only
 export const noModel = cacheManager.service<Account>('accounts', { model: false });
+
+// Any Standard Schema is a model, typed by its output: zod 3 (3.24+) and a hand-written one as other libraries give.
+const userSchema3 = z3.object({ id: z3.string(), name: z3.string() });
+declare const standardUser: { readonly '~standard': { version: 1; vendor: string; validate(value: unknown): { value: User } } };
+export const zod3Users: CacheService<User> = new CacheService(client, 'users', { model: userSchema3 });
+export const standardUsers: CacheService<User> = new CacheService(client, 'users', { model: standardUser });
+// @ts-expect-error the schema's output is a User, the service holds orders
+export const wrongStandard = new CacheService<Order>(client, 'orders', { model: standardUser });
+export class StandardRepository {
+  @Cached({ key: (id: string) => id, model: userSchema3 })
+  async findById(id: string): Promise<User | null> {
+    return { id, name: 'x' };
+  }
+}

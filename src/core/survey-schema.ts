@@ -23,6 +23,7 @@ const surveys = new WeakMap<z.ZodType, SchemaSurvey>();
  * stored is the schema's input form (the caller's value checked by parse, or `z.encode`'s
  * result), and reads parse that form. A type with no JSON Schema form is one whose values
  * JSON can't carry (Date, BigInt, Map, Set, undefined, symbols, functions, custom types).
+ * @internal zod-typed, so kept out of the published declarations
  */
 export function surveySchema(schema: z.ZodType): SchemaSurvey {
   let survey = surveys.get(schema);

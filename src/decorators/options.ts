@@ -25,8 +25,8 @@ export interface StoreOptions<A extends unknown[], V, U = V | null> extends Comm
   /** Seconds, jittered ±10%. @default `@CacheConfig` ttl, else 300 */
   ttl?: number | undefined;
   /**
-   * A zod schema (checked on write and read) or a class (revived by class-transformer, one
-   * instance or an array of them); `false`: no model for this method, whatever `@CacheConfig` says.
+   * A Standard Schema such as zod (checked on write and read) or a class (revived by class-transformer,
+   * one instance or an array of them); `false`: no model for this method, whatever `@CacheConfig` says.
    * @default `@CacheConfig` model
    */
   model?: Model<V> | false | undefined;
@@ -110,7 +110,10 @@ const schemas = {
   }),
 };
 
-/** Check a decorator's options where it is applied; throws a `CacheConfigError` naming each bad field. */
+/**
+ * Check a decorator's options where it is applied; throws a `CacheConfigError` naming each bad field.
+ * @internal its signature names the zod schemas, which stay out of the published declarations.
+ */
 export function checkOptions<O extends object>(decorator: keyof typeof schemas, options: O | undefined): Readonly<O> {
   const parsed = schemas[decorator].safeParse(options ?? {});
   if (!parsed.success) throw configError(`${decorator} options`, parsed.error);

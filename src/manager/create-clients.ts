@@ -1,8 +1,8 @@
 import type { ConnectionOptions } from 'node:tls';
 import { Cluster, Redis, type RedisOptions } from 'ioredis';
-import RedisMock from 'ioredis-mock';
 import type { RedisClient } from '../client/redis-client.js';
 import { definedOnly } from '../core/config-error.js';
+import { createEmbeddedClient } from './embedded-client.js';
 import type { ResolvedManagerOptions } from './manager-options.js';
 import type { ClusterEndpoint, RedisServer, SentinelEndpoint } from './redis-url.js';
 
@@ -15,7 +15,7 @@ export function createClients(options: ResolvedManagerOptions): RedisClient[] {
     case 'memory':
       // ioredis-mock shares data between instances with the same host:port; a unique host gives
       // every manager its own keyspace.
-      return [new RedisMock({ host: `ts-rc-memory-${++embeddedCount}`, port: 6379 })];
+      return [createEmbeddedClient(`ts-rc-memory-${++embeddedCount}`)];
     case 'redis':
       return Array.from(
         { length: options.maxConnections },

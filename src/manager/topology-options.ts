@@ -36,6 +36,7 @@ const url = z.string({ error: 'expected a redis://, rediss:// or memory:// URL' 
 /** A node address: a Redis server, never `memory://`. */
 const serverUrl = url.refine((parsed) => parsed.endpoint.kind === 'redis', 'expected a redis:// or rediss:// URL');
 
+/** @internal zod-typed: kept out of the published declarations. */
 export const topologyShape = {
   redisUrl: url.optional(),
   cluster: z.strictObject({ nodes: z.array(serverUrl).min(1, 'expected at least one node URL') }).optional(),
@@ -54,7 +55,7 @@ type ParsedTopology = {
   sentinel?: { name: string; sentinels: ParsedRedisUrl[]; masterUrl?: ParsedRedisUrl | undefined } | undefined;
 };
 
-/** The rule between the three: exactly one of them. */
+/** @internal The rule between the three: exactly one of them. */
 export function exactlyOneTopology(options: ParsedTopology, ctx: z.RefinementCtx): void {
   const given = (['redisUrl', 'cluster', 'sentinel'] as const).filter((name) => options[name] !== undefined);
   if (given.length === 1) return;

@@ -40,6 +40,7 @@ export interface ResilienceSettings {
 export const NO_POLICY: ResilienceSettings = { lock: false, graceMs: 0, softTimeoutMs: 0, hardTimeoutMs: 0, earlyRefreshBeta: 0 };
 
 const ms = milliseconds();
+/** The zod fields of `ResilienceOptions`. @internal zod's types stay out of the published declarations. */
 export const resilienceShape = {
   lock: z.union([z.boolean(), z.strictObject({ ttl: ms.optional(), wait: z.number().int().min(0).optional() })]).optional(),
   grace: z.number({ error: 'expected seconds (a number ≥ 0)' }).min(0).finite().optional(),
@@ -51,7 +52,7 @@ const schema = z.object(resilienceShape);
 
 const SOFT_TIMEOUT_NEEDS_GRACE = 'needs grace > 0: a stale value can only be served while it is kept';
 
-/** The rule between fields, for schemas that take resilience options as given (decorators). */
+/** The rule between fields, for schemas that take resilience options as given (decorators). @internal (zod-typed) */
 export function softTimeoutNeedsGrace(
   options: { softTimeout?: number | undefined; grace?: number | undefined },
   ctx: z.RefinementCtx,

@@ -13,9 +13,10 @@ import {
 /** Options of a `CacheService`; all optional. */
 export interface CacheServiceOptions<T> extends ResilienceOptions {
   /**
-   * A zod schema (checked on write and read; a `z.codec` is encoded on write and decoded on read)
-   * or a class (revived by class-transformer, one instance or an array of them). A schema whose
-   * values don't survive JSON (`z.date()` without a codec) is a `CacheConfigError`. @default none
+   * A Standard Schema or a class. zod 4: checked on write and read, a `z.codec` encoded on write
+   * and decoded on read, and a schema whose values don't survive JSON (`z.date()` without a codec)
+   * is a `CacheConfigError`; other Standard Schemas (zod 3.24+, valibot, arktype…): validated on
+   * write and read. A class: revived by class-transformer, one instance or an array of them. @default none
    */
   model?: Model<T> | undefined;
   /** Seconds an entry lives when a call gives no TTL. @default 300 */
@@ -42,7 +43,7 @@ export interface ResolvedServiceOptions<T> {
   policy: ResilienceSettings;
 }
 
-/** A TTL in seconds: positive and finite; fractions allowed (stored with millisecond precision). */
+/** A TTL in seconds: positive and finite; fractions allowed (stored with millisecond precision). @internal (zod-typed) */
 export const ttlSchema = z
   .number({ error: 'expected a TTL in seconds (a positive number)' })
   .positive('expected a positive number of seconds')

@@ -1,0 +1,14 @@
+const { cacheManager, CacheService, buildCacheKey } = require('ts-rc');
+
+(async () => {
+  cacheManager.init({ redisUrl: 'memory://' });
+  const users = new CacheService(cacheManager, 'users');
+  await users.set('1', { name: 'Ada' });
+  const back = await users.get('1');
+  if (back?.name !== 'Ada' || buildCacheKey('users', 1) !== 'cache:v1:users:1') throw new Error('cjs: wrong result');
+  await cacheManager.close();
+  console.log('cjs require ok');
+})().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
