@@ -2,7 +2,7 @@ import type { Redis } from 'ioredis';
 import { DEFAULTS } from '../core/defaults.js';
 import { redactError } from '../core/redact.js';
 import { withTimeout } from '../core/timeout.js';
-import { CacheConfigError, CacheConnectionError, type CacheError, CacheNotInitializedError } from '../errors.js';
+import { CacheConnectionError, type CacheError, CacheNotInitializedError } from '../errors.js';
 import { type BreakerSettings, CircuitBreaker } from './circuit-breaker.js';
 import { type CacheEvent, type CacheEventName, CacheEvents } from './events.js';
 import { GetBatcher } from './get-batcher.js';
@@ -26,7 +26,7 @@ export interface RunnerSettings {
   secrets: readonly string[];
 }
 
-const DEFAULT_SETTINGS: RunnerSettings = {
+export const DEFAULT_SETTINGS: RunnerSettings = {
   breaker: DEFAULTS.circuitBreaker,
   commandTimeoutMs: DEFAULTS.socketTimeoutMs,
   secrets: [],
@@ -76,19 +76,9 @@ export class CommandRunner {
     return this.#clients.some(isEmbedded);
   }
 
-  /**
-   * A Cluster's masters now, with a signature that changes when the set of masters changes or one
-   * of their connections is re-made (a failover, a restart). Undefined when not on a Cluster.
-   */
+  /** A Cluster's masters now and a signature of them (see ShardBreakers.topology); undefined when not on a Cluster. */
   topology(): { masters: Redis[]; signature: string } | undefined {
-    const cluster = this.#clients.find(isCluster);
-    if (!cluster) return undefined;
-    const masters = cluster.nodes('master');
-    const signature = masters
-      .map((node) => `${node.options.host}:${node.options.port}#${connectionEpoch(node)}`)
-      .sort()
-      .join(',');
-    return { masters, signature };
+    return this.#shards?.topology();
   }
 
   /** Changes whenever one of the clients reconnects: a SCAN cursor from before means nothing after. */
@@ -199,27 +189,4 @@ export class CommandRunner {
     if (breaker.failure()) this.emit('degraded', { durationMs: 0, error });
     this.report(error, scope);
   }
-}
-
-const runners = new WeakMap<object, CommandRunner>();
-
-/** Give `owner` (a manager) its runner; `runnerOf(owner)` finds it without importing the manager. */
-export function bindRunner(owner: object, runner: CommandRunner): void {
-  runners.set(owner, runner);
-}
-
-/** The runner bound to a manager, or a private one for a bare client (one per client). */
-export function runnerOf(source: object): CommandRunner {
-  let runner = runners.get(source);
-  if (!runner) {
-    if (typeof (source as { get?: unknown }).get !== 'function') {
-      throw new CacheConfigError('CacheService', [
-        { path: 'redis', message: 'expected an ioredis-compatible client or a CacheManager' },
-      ]);
-    }
-    runner = new CommandRunner();
-    runner.attach([source as RedisClient], DEFAULT_SETTINGS);
-    runners.set(source, runner);
-  }
-  return runner;
 }

@@ -1,6 +1,7 @@
 import calculateSlot from 'cluster-key-slot';
 import type { Cluster, Redis } from 'ioredis';
 import { type BreakerSettings, CircuitBreaker } from './circuit-breaker.js';
+import { connectionEpoch } from './redis-client.js';
 
 /** How often a shard found down may trigger a slot-map refresh (ms). */
 const REFRESH_MS = 500;
@@ -64,6 +65,19 @@ export class ShardBreakers {
     this.cluster.refreshSlotsCache(() => {
       this.#nodes = undefined;
     });
+  }
+
+  /**
+   * The masters now, with a signature that changes when the set of masters changes or one of
+   * their connections is re-made (a failover, a restart): a SCAN walk compares it step by step.
+   */
+  topology(): { masters: Redis[]; signature: string } {
+    const masters = this.cluster.nodes('master');
+    const signature = masters
+      .map((node) => `${node.options.host}:${node.options.port}#${connectionEpoch(node)}`)
+      .sort()
+      .join(',');
+    return { masters, signature };
   }
 
   /** True while every known shard's breaker is open. */

@@ -1,4 +1,4 @@
-import { runnerOf } from '../client/command-runner.js';
+import { runnerOf } from '../client/runner-registry.js';
 import { CacheKeyError, CacheNotInitializedError } from '../errors.js';
 import { type CacheManager, cacheManager } from '../manager/cache-manager.js';
 import type { CacheId, CacheService, GetOrSetOptions } from '../service/cache-service.js';

@@ -1,6 +1,7 @@
 import {
   type Attributes,
   context,
+  type Meter,
   type MeterProvider,
   metrics,
   type ObservableResult,
@@ -79,27 +80,49 @@ export function instrumentCache(manager: CacheManager, options: InstrumentCacheO
   if (!parsed.success) throw configError('instrumentCache() options', parsed.error);
   const { tracerProvider = trace.getTracerProvider(), meterProvider = metrics.getMeterProvider() } = parsed.data;
   const tracer = tracerProvider.getTracer('ts-rc');
-  const recordKeys = parsed.data.recordKeys ?? false;
-  const meter = meterProvider.getMeter('ts-rc');
+  const instruments = createInstruments(meterProvider.getMeter('ts-rc'));
+  const handlers = eventHandlers(tracer, instruments, parsed.data.recordKeys ?? false);
+  const observeRatio = (result: ObservableResult): void => {
+    for (const [namespace, counters] of Object.entries(manager.stats().namespaces)) {
+      if (counters.hits + counters.misses > 0) result.observe(counters.hitRatio, { 'cache.namespace': namespace });
+    }
+  };
+  for (const [name, handler] of handlers) manager.on(name, handler);
+  instruments.hitRatio.addCallback(observeRatio);
+  return () => {
+    for (const [name, handler] of handlers) manager.off(name, handler);
+    instruments.hitRatio.removeCallback(observeRatio);
+  };
+}
 
-  const operations = meter.createCounter('cache.operations', {
-    description: 'Cache operations, by namespace, operation (get, set, evict) and result (hit, miss, stale)',
-    unit: '{operation}',
-  });
-  const duration = meter.createHistogram('cache.operation.duration', {
-    description: 'Duration of cache operations',
-    unit: 's',
-    advice: { explicitBucketBoundaries: DURATION_BUCKETS },
-  });
-  const errors = meter.createCounter('cache.errors', {
-    description: 'Cache failures (Redis, encoding, decoding), by namespace and error.type (the CacheError code)',
-    unit: '{error}',
-  });
-  const hitRatio = meter.createObservableGauge('cache.hit_ratio', {
-    description: 'Hits / (hits + misses) since start or resetStats(), per namespace',
-    unit: '1',
-  });
+function createInstruments(meter: Meter) {
+  return {
+    operations: meter.createCounter('cache.operations', {
+      description: 'Cache operations, by namespace, operation (get, set, evict) and result (hit, miss, stale)',
+      unit: '{operation}',
+    }),
+    duration: meter.createHistogram('cache.operation.duration', {
+      description: 'Duration of cache operations',
+      unit: 's',
+      advice: { explicitBucketBoundaries: DURATION_BUCKETS },
+    }),
+    errors: meter.createCounter('cache.errors', {
+      description: 'Cache failures (Redis, encoding, decoding), by namespace and error.type (the CacheError code)',
+      unit: '{error}',
+    }),
+    hitRatio: meter.createObservableGauge('cache.hit_ratio', {
+      description: 'Hits / (hits + misses) since start or resetStats(), per namespace',
+      unit: '1',
+    }),
+  };
+}
 
+/** One handler per manager event: a metric point and a span for each operation, an error count and span per failure. */
+function eventHandlers(
+  tracer: Tracer,
+  { operations, duration, errors }: ReturnType<typeof createInstruments>,
+  recordKeys: boolean,
+): [CacheEventName, CacheEventHandler][] {
   const handlers: [CacheEventName, CacheEventHandler][] = Object.entries(OPERATIONS).map(([name, meaning]) => [
     name as CacheEventName,
     (event: CacheEvent) => {
@@ -120,18 +143,7 @@ export function instrumentCache(manager: CacheManager, options: InstrumentCacheO
       recordSpan(tracer, 'cache.error', event, attributes, recordKeys);
     },
   ]);
-  const observeRatio = (result: ObservableResult): void => {
-    for (const [namespace, counters] of Object.entries(manager.stats().namespaces)) {
-      if (counters.hits + counters.misses > 0) result.observe(counters.hitRatio, { 'cache.namespace': namespace });
-    }
-  };
-
-  for (const [name, handler] of handlers) manager.on(name, handler);
-  hitRatio.addCallback(observeRatio);
-  return () => {
-    for (const [name, handler] of handlers) manager.off(name, handler);
-    hitRatio.removeCallback(observeRatio);
-  };
+  return handlers;
 }
 
 /** A span for an operation that just ended: it started `durationMs` ago, under the active span. */

@@ -1,8 +1,9 @@
 import type { ChainableCommander } from 'ioredis';
 import type { BreakerSettings } from '../client/circuit-breaker.js';
-import { bindRunner, CommandRunner } from '../client/command-runner.js';
+import { CommandRunner } from '../client/command-runner.js';
 import type { CacheEventHandler, CacheEventName } from '../client/events.js';
 import { type RedisClient, statusOf } from '../client/redis-client.js';
+import { bindRunner } from '../client/runner-registry.js';
 import type { CacheStats } from '../client/stats.js';
 import { withTimeout } from '../core/timeout.js';
 import { CacheAlreadyInitializedError, CacheNotInitializedError } from '../errors.js';

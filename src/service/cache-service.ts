@@ -1,5 +1,6 @@
-import { FAILED, runnerOf } from '../client/command-runner.js';
+import { FAILED } from '../client/command-runner.js';
 import type { RedisClient } from '../client/redis-client.js';
+import { runnerOf } from '../client/runner-registry.js';
 import { createCodec, isFresh } from '../core/codec.js';
 import { KeyLayout } from '../core/key-layout.js';
 import { identifierPart } from '../core/keys.js';
