@@ -140,7 +140,8 @@ describeOnRedis('faults: real redis-server processes killed, paused, restarted a
       for (let i = 0; i < 40; i++) {
         const { value, ms } = await timed(phase, () => users.getOrSet(`down${i}`, slowFactory('fresh')));
         expect(value).to.equal('fresh');
-        expect(ms, `call ${i}`).to.be.below(COMMAND_TIMEOUT + FACTORY_MS + 100);
+        // Bounded by the command timeout, not by Redis coming back (slack: timers run late under load).
+        expect(ms, `call ${i}`).to.be.below(COMMAND_TIMEOUT + FACTORY_MS + 300);
         if (breakerOpenAt < 0 && events.includes('degraded')) breakerOpenAt = i;
         else if (breakerOpenAt >= 0) bypassed.push(ms);
       }
