@@ -8,48 +8,58 @@ interface Waiter {
 }
 
 /**
- * GETs coalesced per client: the first GET of a tick is sent at once (a lone caller pays no
- * wait), the others of that tick go out together as one MGET per slot when the tick ends, and
- * each caller gets its own answer. Under concurrency that is one command (one reply to parse)
- * where auto-pipelining would send N, and sequential callers never wait for a flush.
+ * GETs coalesced under concurrency, never delayed without it: while no GET is in flight a GET is
+ * sent at once (a lone caller pays nothing: no timer, no tick to wait); the GETs that come while
+ * one is in flight are collected until the end of the tick and go out as one MGET per slot, each
+ * caller getting its own answer. Under load that is one command and one reply to parse where
+ * auto-pipelining would send N; a sequential caller never waits for a flush.
  */
 export class GetBatcher {
-  readonly #pending = new Map<RedisClient, Waiter[]>();
-  readonly #flush = () => this.#flushAll();
+  #inFlight = 0;
+  #batch: Waiter[] | undefined;
+  #client: RedisClient | undefined;
+  readonly #settled = () => {
+    this.#inFlight--;
+  };
+  readonly #flush = () => this.#send();
 
   get(client: RedisClient, key: string): Promise<string | null> {
-    const queued = this.#pending.get(client);
-    if (queued === undefined) {
-      this.#pending.set(client, []); // this tick's first GET: straight out
+    if (this.#inFlight === 0) {
+      this.#inFlight++;
+      const pending = client.get(key);
+      pending.then(this.#settled, this.#settled);
+      return pending;
+    }
+    if (this.#batch === undefined) {
+      this.#batch = [];
+      this.#client = client; // any of a pool's connections reaches the same server
       process.nextTick(this.#flush);
-      return client.get(key);
     }
-    return new Promise((resolve, reject) => queued.push({ key, resolve, reject }));
+    const batch = this.#batch;
+    return new Promise((resolve, reject) => batch.push({ key, resolve, reject }));
   }
 
-  #flushAll(): void {
-    for (const [client, waiters] of this.#pending) {
-      if (waiters.length === 1) send(client, waiters);
-      else if (waiters.length > 1) for (const group of bySlot(client, waiters)) send(client, group);
+  #send(): void {
+    const batch = this.#batch ?? [];
+    const client = this.#client!;
+    this.#batch = undefined;
+    this.#client = undefined;
+    for (const group of bySlot(client, batch)) {
+      this.#inFlight++;
+      const keys = group.map((w) => w.key);
+      const pending = keys.length === 1 ? client.get(keys[0]!).then((raw) => [raw]) : client.mget(...keys);
+      pending.then(
+        (values) => {
+          this.#inFlight--;
+          for (const [i, w] of group.entries()) w.resolve(values[i] ?? null);
+        },
+        (error: unknown) => {
+          this.#inFlight--;
+          for (const w of group) w.reject(error);
+        },
+      );
     }
-    this.#pending.clear();
   }
-}
-
-function send(client: RedisClient, waiters: readonly Waiter[]): void {
-  if (waiters.length === 1) {
-    const [waiter] = waiters as [Waiter];
-    client.get(waiter.key).then(waiter.resolve, waiter.reject);
-    return;
-  }
-  client.mget(...waiters.map((w) => w.key)).then(
-    (values) => {
-      for (const [i, w] of waiters.entries()) w.resolve(values[i] ?? null);
-    },
-    (error: unknown) => {
-      for (const w of waiters) w.reject(error);
-    },
-  );
 }
 
 /** On a Cluster the keys of one MGET must share a slot. */
