@@ -9,6 +9,7 @@ import { sleep } from '../support/events.js';
 import { prng, raceSeed } from '../support/prng.js';
 import { NAMESPACE, type RaceRun, ROW } from '../support/race-protocol.js';
 import { type RaceTotals, RaceWorkers } from '../support/race-workers.js';
+import { RedisCluster } from '../support/redis-cluster.js';
 import { RedisProcess } from '../support/redis-process.js';
 
 /*
@@ -131,7 +132,7 @@ describeOnRedis(`no stale read across ${WORKERS} processes (randomized, real Red
     title: string,
     schedule: Schedule,
     cache: RaceRun['cache'],
-    { cacheUrl = REDIS_URL, chaos }: { cacheUrl?: string; chaos?: Chaos } = {},
+    { cacheUrl = REDIS_URL, cacheCluster, chaos }: { cacheUrl?: string; cacheCluster?: string[]; chaos?: Chaos } = {},
   ): Promise<RaceTotals> {
     const seed = raceSeed();
     const prefix = uniquePrefix();
@@ -141,7 +142,7 @@ describeOnRedis(`no stale read across ${WORKERS} processes (randomized, real Red
     let totals: RaceTotals;
     let happened = '';
     try {
-      totals = await workers!.run({ ...schedule, cacheUrl, dbUrl: REDIS_URL, prefix, cache }, seed);
+      totals = await workers!.run({ ...schedule, cacheUrl, cacheCluster, dbUrl: REDIS_URL, prefix, cache }, seed);
     } finally {
       finished = true;
       if (chaosRun) happened = ` ${await chaosRun}`; // never leave it restarting a server behind us
@@ -207,6 +208,29 @@ describeOnRedis(`no stale read across ${WORKERS} processes (randomized, real Red
           chaos: flushAndRestart(server!),
         }),
       );
+    });
+  });
+
+  describe('on a Redis Cluster of its own (3 masters, 3 replicas)', () => {
+    let cluster: RedisCluster | undefined;
+    before(async function () {
+      this.timeout(60_000);
+      cluster = await RedisCluster.start();
+    });
+    after(async () => {
+      await cluster?.stop();
+    });
+
+    it('plain and pattern evictions: every read after an eviction sees it', async function () {
+      this.timeout(30_000);
+      expectNoStaleRead(await race('cluster plain', PLAIN, 'ts-rc', { cacheCluster: cluster!.urls }), 0.3);
+    });
+
+    it('grace across processes on a Cluster', async function () {
+      this.timeout(30_000);
+      const totals = await race('cluster grace', GRACE, 'ts-rc', { cacheCluster: cluster!.urls });
+      expectNoStaleRead(totals, 0.1);
+      expect(totals.staleServed, 'stale values were served').to.be.greaterThan(10);
     });
   });
 

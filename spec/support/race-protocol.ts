@@ -17,6 +17,8 @@ export type CacheUnderTest =
 export interface RaceRun {
   /** Where the cache lives. */
   cacheUrl: string;
+  /** When set, the cache is this Redis Cluster (seed node URLs) instead of `cacheUrl`. */
+  cacheCluster?: string[] | undefined;
   /** Where the "database" lives (its row version and the committed floor): never flushed or restarted. */
   dbUrl: string;
   /** Key prefix of the cache and of the database keys, unique per run. */
