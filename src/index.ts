@@ -37,6 +37,15 @@ export { CacheManager, cacheManager } from './manager/cache-manager.js';
 export type { CacheLogger } from './manager/failure-logger.js';
 export type { CacheManagerOptions, InjectedClientOptions, ResolvedManagerOptions } from './manager/manager-options.js';
 export type { RedisEndpoint, RedisServer } from './manager/redis-url.js';
-export type { CacheId, CacheServiceOptions, GetOrSetOptions, WriteOptions } from './service/cache-service.js';
+export type {
+  CacheId,
+  CacheServiceOptions,
+  GetOrSetManyOptions,
+  GetOrSetOptions,
+  Loaded,
+  LoadMany,
+  SetManyItem,
+  WriteOptions,
+} from './service/cache-service.js';
 export { CacheService } from './service/cache-service.js';
 export type { ResilienceOptions } from './service/resilience-options.js';

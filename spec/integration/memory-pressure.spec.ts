@@ -49,6 +49,29 @@ describeOnRedis('evictions under memory pressure (maxmemory, noeviction)', () =>
     expect(errors, 'no eviction failed').to.deep.equal([]);
   });
 
+  it('deleteMany() still removes entries and moves their fences when Redis is full', async () => {
+    const rows = manager.service<string>('rows');
+    const ids = Array.from({ length: 20 }, (_, i) => `r${i}`);
+    expect(await rows.setMany(ids.map((id) => ({ id, value: id }))), 'written before the server is full').to.deep.equal(
+      ids.map(() => true),
+    );
+    let release!: (values: string[]) => void;
+    const straddling = rows.getOrSetMany(['late'], () => new Promise<string[]>((resolve) => (release = resolve)));
+    await new Promise((resolve) => setTimeout(resolve, 30)); // the load has read its fence tokens
+    await fillUp(manager);
+    expect(await rows.setMany([{ id: 'x', value: 'x' }]), 'full: writes are refused').to.deep.equal([false]);
+    const errors: unknown[] = [];
+    manager.on('error', (event) => errors.push(event.error));
+    expect(await rows.deleteMany([...ids, 'late']), 'every entry removed').to.equal(20);
+    expect(errors, 'no eviction failed').to.deep.equal([]);
+    await makeRoom(manager);
+    release(['old']);
+    expect(await straddling).to.deep.equal(['old']);
+    expect(await rows.getMany([...ids, 'late']), 'gone, and the straddling load was refused').to.deep.equal(
+      [...ids, 'late'].map(() => null),
+    );
+  });
+
   it('a load that straddles an eviction on a full Redis cannot store its old value once there is room again', async () => {
     const rows = manager.service<string>('rows');
     let release!: (value: string) => void;

@@ -40,6 +40,17 @@ export async function rejection(promise: Promise<unknown>): Promise<Error> {
   throw new Error('expected the promise to reject, but it resolved');
 }
 
+/** The error `call()` rejects with; fails the test when it throws synchronously instead, or resolves. */
+export function asyncRejection(call: () => Promise<unknown>): Promise<Error> {
+  let pending: Promise<unknown>;
+  try {
+    pending = call();
+  } catch (error) {
+    throw new Error(`expected a rejection, but it threw synchronously: ${String(error)}`);
+  }
+  return rejection(pending);
+}
+
 /** What `fn` throws, or `undefined` when it returns. */
 export function thrown(fn: () => unknown): unknown {
   try {

@@ -6,7 +6,7 @@ import { CacheFactoryError } from '../errors.js';
 import type { Fences, NamespaceStore, StoredEntry } from '../store/namespace-store.js';
 import { acquireLock, releaseLock } from './distributed-lock.js';
 import { type ResilienceSettings, writeMeta } from './resilience-options.js';
-import type { SingleFlight } from './single-flight.js';
+import type { JoinableLoad, SingleFlight } from './single-flight.js';
 
 /** What one cache-aside miss asks for; built on a miss only. */
 export interface LoadRequest<T> {
@@ -29,7 +29,9 @@ export interface LoadRequest<T> {
  */
 export type LoadOutcome<T> =
   | { readonly kind: 'value'; readonly value: T; readonly safeUntil: number }
-  | { readonly kind: 'stale'; readonly error: unknown };
+  | { readonly kind: 'stale'; readonly error: unknown }
+  /** Nothing to share (a batch's loader returned no value for the key): a caller that joined reads again. */
+  | { readonly kind: 'none' };
 
 /** Answer of `serveStale` when the stale value may not be served to that caller. */
 export const REFUSED: unique symbol = Symbol('ts-rc.stale-refused');
@@ -43,7 +45,7 @@ const POLL_MAX_MS = 100;
  * fences, calls the factory once (under the distributed lock when asked), stores the value
  * fenced, and keeps the entry past its TTL (`stale`) for callers that may be served it.
  */
-export class CacheAsideLoad<T> {
+export class CacheAsideLoad<T> implements JoinableLoad<T> {
   readonly outcome: Promise<LoadOutcome<T>>;
   /** Set when `hardTimeout` gave the load up: its late value is not stored. */
   #abandoned = false;
@@ -62,6 +64,10 @@ export class CacheAsideLoad<T> {
     readonly stale: StoredEntry<T> | undefined | Failed,
   ) {
     this.outcome = this.#bounded(this.#run());
+  }
+
+  get softTimeoutMs(): number {
+    return this.request.policy.softTimeoutMs;
   }
 
   /** The stale value for a caller that began at `callerStart`, or REFUSED: never one older than an eviction that resolved before the caller began. */
@@ -114,7 +120,7 @@ export class CacheAsideLoad<T> {
         ? this.#underLock(this.request.policy.lock)
         : this.#compute());
     } finally {
-      this.flights.finish(this.request.key, this as CacheAsideLoad<unknown>);
+      this.flights.finish(this.request.key, this as JoinableLoad<unknown>);
     }
   }
 
@@ -125,7 +131,7 @@ export class CacheAsideLoad<T> {
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         this.#abandoned = true;
-        this.flights.finish(this.request.key, this as CacheAsideLoad<unknown>);
+        this.flights.finish(this.request.key, this as JoinableLoad<unknown>);
         const error = new CacheFactoryError(this.request.key, new Error(`the load took longer than hardTimeout (${limitMs} ms)`));
         if (this.stale !== undefined && this.stale !== FAILED) resolve({ kind: 'stale', error });
         else reject(error);

@@ -6,10 +6,10 @@ import { CacheFactoryError } from '../errors.js';
 import type { NamespaceStore } from '../store/namespace-store.js';
 import { CacheAsideLoad, type LoadRequest, REFUSED } from './cache-aside-load.js';
 import type { ResilienceSettings } from './resilience-options.js';
-import type { SingleFlight } from './single-flight.js';
+import type { JoinableLoad, SingleFlight } from './single-flight.js';
 
 /** Asked of a caller whose load's value may predate an eviction it must see: it reads again. */
-const AGAIN: unique symbol = Symbol('ts-rc.read-again');
+export const AGAIN: unique symbol = Symbol('ts-rc.read-again');
 
 /**
  * Cache-aside for one namespace: a fresh entry is returned (maybe refreshed early in the
@@ -52,14 +52,14 @@ export class CacheAside<T> {
         load = new CacheAsideLoad(request, start, this.store, this.flights, stale);
         this.flights.start(key, load);
       }
-      const value = await this.#answer(load, start);
+      const value = await this.answer(load, start);
       if (value !== AGAIN) return value;
     }
   }
 
   /** What `load` may give a caller that began at `start`; AGAIN when it must read again. */
-  async #answer(load: CacheAsideLoad<T>, start: number): Promise<T | typeof AGAIN> {
-    const { softTimeoutMs } = load.request.policy;
+  async answer(load: JoinableLoad<T>, start: number): Promise<T | typeof AGAIN> {
+    const { softTimeoutMs } = load;
     if (softTimeoutMs > 0 && load.stale !== undefined && load.stale !== FAILED) {
       const early = await raceTimeout(load.outcome, softTimeoutMs);
       if (early === TIMED_OUT) {
@@ -72,6 +72,7 @@ export class CacheAside<T> {
     }
     const outcome = await load.outcome; // the factory's error, if any, reaches every caller
     if (outcome.kind === 'value') return start <= outcome.safeUntil ? outcome.value : AGAIN;
+    if (outcome.kind === 'none') return AGAIN;
     const stale = await load.serveStale(start, outcome.error);
     if (stale !== REFUSED) return stale;
     if (outcome.error !== undefined) throw outcome.error;

@@ -5,9 +5,13 @@ import { createCodec, isFresh } from '../core/codec.js';
 import { KeyLayout } from '../core/key-layout.js';
 import { identifierPart } from '../core/keys.js';
 import { ttlToMs } from '../core/ttl.js';
+import { CacheKeyError } from '../errors.js';
 import type { CacheManager } from '../manager/cache-manager.js';
 import { NamespaceStore } from '../store/namespace-store.js';
+import type { LoadMany } from './batch-load.js';
 import { CacheAside } from './cache-aside.js';
+import type { ManyKey } from './cache-aside-many.js';
+import { CacheBatches } from './cache-batches.js';
 import {
   overridesPolicy,
   type ResilienceOptions,
@@ -18,6 +22,7 @@ import {
 import { type CacheServiceOptions, checkTtl, type ResolvedServiceOptions, resolveServiceOptions } from './service-options.js';
 import { type SingleFlight, singleFlightOf } from './single-flight.js';
 
+export type { Loaded, LoadMany } from './batch-load.js';
 export type { CacheServiceOptions } from './service-options.js';
 
 /** An entry's identifier: a string or a finite number. */
@@ -37,6 +42,15 @@ export interface GetOrSetOptions<T> extends WriteOptions, ResilienceOptions {
   shouldCache?: ((value: T) => boolean) | undefined;
 }
 
+/** One entry of `setMany`: an id, its value, and the options `set` takes. */
+export interface SetManyItem<T> extends WriteOptions {
+  id: CacheId;
+  value: T;
+}
+
+/** Per-call options of `getOrSetMany`: those of `getOrSet` that apply to a batch (no lock, grace, softTimeout or earlyRefresh). */
+export type GetOrSetManyOptions<T> = Pick<GetOrSetOptions<T>, 'ttl' | 'params' | 'shouldCache' | 'hardTimeout'>;
+
 /**
  * Typed, namespaced cache over one Redis: keys `<prefix>:<version>:<namespace>:<id>[:<params hash>]`.
  * Never throws because of Redis: a failure is reported through the manager's `'error'` event and
@@ -51,6 +65,7 @@ export class CacheService<T> {
   readonly #store: NamespaceStore<T>;
   readonly #flights: SingleFlight;
   readonly #cacheAside: CacheAside<T>;
+  readonly #batches: CacheBatches<T>;
 
   /** @param redis an ioredis-compatible client or a `CacheManager` (events and stats need a manager) */
   constructor(redis: RedisClient | CacheManager, namespace: string, options?: CacheServiceOptions<T>) {
@@ -65,6 +80,7 @@ export class CacheService<T> {
     this.#store = new NamespaceStore(runner, namespace, layouts, codec, runner.stats.forNamespace(namespace));
     this.#flights = singleFlightOf(runner);
     this.#cacheAside = new CacheAside(this.#store, this.#flights, this.#options.jitterPercent);
+    this.#batches = new CacheBatches(this.#store, this.#flights, this.#cacheAside);
     this.namespace = namespace;
   }
 
@@ -141,6 +157,44 @@ export class CacheService<T> {
     return this.#cacheAside.getOrSet(key, id, factory, ttlSeconds, policy, options?.shouldCache);
   }
 
+  /** `get` for many ids in one round trip per slot group. @returns the values in the order of `ids`, null for each miss */
+  async getMany(ids: readonly CacheId[], params?: object): Promise<(T | null)[]> {
+    return this.#batches.get(this.#keysOf(ids, params));
+  }
+
+  /** `set` for many entries in one round trip per slot group. @returns per item whether it was stored */
+  async setMany(items: readonly SetManyItem<T>[]): Promise<boolean[]> {
+    if (!Array.isArray(items)) throw new CacheKeyError(`expected an array of { id, value, ttl?, params? }, got ${typeof items}`);
+    const writes = items.map((item) => ({
+      key: this.key(item?.id, item?.params),
+      id: item.id,
+      value: item.value,
+      ttlMs: this.#ttlMs(item.ttl),
+    }));
+    return this.#batches.set(writes, writeMeta(this.#policy));
+  }
+
+  /** `delete` for many ids in one round trip per slot group. @returns how many entries were removed (0 while Redis is down) */
+  async deleteMany(ids: readonly CacheId[], params?: object): Promise<number> {
+    return this.#batches.delete(this.#keysOf(ids, params));
+  }
+
+  /**
+   * `getOrSet` for many ids: one read for all; the ids that miss and are not being loaded in this
+   * process already are loaded by one `loadMany(missingIds)` call, stored fenced. An id `loadMany`
+   * does not return (absent from its Map, `undefined` in its array) is not found: null, not stored.
+   * @returns the values in the order of `ids`
+   */
+  async getOrSetMany(ids: readonly CacheId[], loadMany: LoadMany<T>, options?: GetOrSetManyOptions<T>): Promise<(T | null)[]> {
+    const keys = this.#keysOf(ids, options?.params);
+    const hardTimeout = options?.hardTimeout;
+    const policy =
+      hardTimeout === undefined ? this.#policy : resolvePolicy(this.#policy, { hardTimeout }, 'getOrSetMany options');
+    const ttlSeconds = options?.ttl === undefined ? this.#options.defaultTtlSeconds : checkTtl(options.ttl);
+    const { jitterPercent } = this.#options;
+    return this.#batches.getOrSet(keys, { loadMany, ttlSeconds, jitterPercent, policy, shouldCache: options?.shouldCache });
+  }
+
   /**
    * Remove the entries of this namespace whose identifier matches a Redis glob (SCAN + UNLINK,
    * never KEYS). @returns how many keys were removed (0 while Redis is down; a scan that could not
@@ -150,6 +204,12 @@ export class CacheService<T> {
     const removed = await this.#store.evictMatching(pattern);
     this.#flights.forgetPrefix(this.#store.keys.base);
     return removed;
+  }
+
+  /** The key of each id, in order. @throws CacheKeyError for a bad id or params, or ids that are not an array */
+  #keysOf(ids: readonly CacheId[], params: object | undefined): ManyKey[] {
+    if (!Array.isArray(ids)) throw new CacheKeyError(`expected an array of ids, got ${typeof ids}`);
+    return ids.map((id) => ({ key: this.key(id, params), id }));
   }
 
   #ttlMs(ttl: number | undefined): number {

@@ -1,5 +1,19 @@
-import type { CommandRunner } from '../client/command-runner.js';
-import type { CacheAsideLoad } from './cache-aside-load.js';
+import type { CommandRunner, Failed } from '../client/command-runner.js';
+import type { StoredEntry } from '../store/namespace-store.js';
+import type { LoadOutcome, REFUSED } from './cache-aside-load.js';
+
+/** What a caller that joins a load in flight works with: a `CacheAsideLoad`, or one key of a batch's load. */
+export interface JoinableLoad<T> {
+  readonly outcome: Promise<LoadOutcome<T>>;
+  /** ms: with `stale` at hand, a caller is served it when the load is slower. 0: off. */
+  readonly softTimeoutMs: number;
+  /** The entry past its TTL that the load may serve; `FAILED` when Redis could not be read. */
+  readonly stale: StoredEntry<T> | undefined | Failed;
+  /** The stale value for a caller that began at `callerStart`, or REFUSED. */
+  serveStale(callerStart: number, error: unknown): Promise<T | typeof REFUSED>;
+  /** After a caller was served stale at the soft timeout: report a later failure of the load. */
+  reportLateFailure(): void;
+}
 
 /**
  * The loads in flight in one manager, by full key: concurrent misses of a key share one factory
@@ -8,19 +22,19 @@ import type { CacheAsideLoad } from './cache-aside-load.js';
  */
 export class SingleFlight {
   // One map for every value type: a full key names one entry, whichever service reads it.
-  readonly #loads = new Map<string, CacheAsideLoad<unknown>>();
+  readonly #loads = new Map<string, JoinableLoad<unknown>>();
   readonly #refreshing = new Set<string>();
 
-  get<T>(key: string): CacheAsideLoad<T> | undefined {
-    return this.#loads.get(key) as CacheAsideLoad<T> | undefined;
+  get<T>(key: string): JoinableLoad<T> | undefined {
+    return this.#loads.get(key) as JoinableLoad<T> | undefined;
   }
 
-  start<T>(key: string, load: CacheAsideLoad<T>): void {
-    this.#loads.set(key, load as CacheAsideLoad<unknown>);
+  start<T>(key: string, load: JoinableLoad<T>): void {
+    this.#loads.set(key, load as JoinableLoad<unknown>);
   }
 
   /** A load ended: remove it unless an eviction detached it (and another took its place). */
-  finish(key: string, load: CacheAsideLoad<unknown>): void {
+  finish(key: string, load: JoinableLoad<unknown>): void {
     if (this.#loads.get(key) === load) this.#loads.delete(key);
   }
 

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { type CommandRunner, type EventScope, FAILED, type Failed } from '../client/command-runner.js';
 import { isEmbedded, type RedisClient } from '../client/redis-client.js';
 import type { CacheCounters } from '../client/stats.js';
-import type { Codec, Envelope } from '../core/codec.js';
+import { type Codec, type Envelope, isFresh } from '../core/codec.js';
 import { DEFAULTS } from '../core/defaults.js';
 import type { KeyLayout } from '../core/key-layout.js';
 import { CacheError, CacheSerializationError } from '../errors.js';
@@ -26,6 +26,11 @@ export interface WriteMeta {
   withExpiry: boolean;
   /** How long the value took to compute (ms), for early refresh. */
   computeMs?: number | undefined;
+}
+
+/** A read that found an entry still within its TTL (one past it is kept only for grace). */
+export function isFreshEntry<T>(entry: StoredEntry<T> | undefined | Failed, now: number): entry is StoredEntry<T> {
+  return entry !== undefined && entry !== FAILED && isFresh(entry.envelope, now);
 }
 
 /** Lookup outcomes, as counted in stats and emitted as events. */
@@ -57,10 +62,11 @@ export class NamespaceStore<T> {
 
   /** GET and decode. A corrupt or invalid entry is reported and removed before this resolves, and reads as absent. */
   read(key: string, id: unknown): Promise<StoredEntry<T> | undefined | Failed> {
-    return this.runner.get(key, this.scope(key, id)).then((raw) => this.#decode(raw, key, id));
+    return this.runner.get(key, this.scope(key, id)).then((raw) => this.decode(raw, key, id));
   }
 
-  #decode(raw: string | null | Failed, key: string, id: unknown): StoredEntry<T> | undefined | Failed | Promise<undefined> {
+  /** An entry's text as `read` decodes it (also for a batch read): corrupt or invalid → reported, removed, absent. */
+  decode(raw: string | null | Failed, key: string, id: unknown): StoredEntry<T> | undefined | Failed | Promise<undefined> {
     if (raw === FAILED || raw === null) return raw === null ? undefined : FAILED;
     try {
       return { envelope: this.codec.decode(raw, key), raw };
@@ -93,15 +99,20 @@ export class NamespaceStore<T> {
   async write(key: string, id: unknown, value: T, ttlMs: number, meta: WriteMeta, fences?: Fences): Promise<boolean> {
     if (value === undefined) return false; // undefined is "nothing to cache", never stored
     const start = performance.now();
-    const raw = this.#encode(key, id, value, ttlMs, meta);
+    const raw = this.encode(key, id, value, ttlMs, meta);
     if (raw === undefined) return false;
     const px = ttlMs + meta.graceMs;
     const stored = await this.runner.run('SET', this.scope(key, id), (c) => this.#setRaw(c, key, raw, px, fences));
     if (stored !== true) return false;
+    this.countSet(key, id, start);
+    return true;
+  }
+
+  /** Count and announce one stored entry. */
+  countSet(key: string, id: unknown, start: number): void {
     this.counters.sets++;
     this.runner.stats.total.sets++;
     this.announce('set', key, id, start);
-    return true;
   }
 
   /** Remove one entry and fence it. @returns whether an entry was removed, FAILED when Redis could not */
@@ -148,13 +159,15 @@ export class NamespaceStore<T> {
     }
   }
 
-  private evicted(count: number, key: string, id: unknown, start: number): void {
+  /** Count `count` removed entries and announce the eviction of `key`. */
+  evicted(count: number, key: string, id: unknown, start: number): void {
     this.counters.evictions += count;
     this.runner.stats.total.evictions += count;
     this.announce('evict', key, id, start);
   }
 
-  #encode(key: string, id: unknown, value: T, ttlMs: number, meta: WriteMeta): string | undefined {
+  /** The text to store for `value`, or undefined when it can't be stored (reported). */
+  encode(key: string, id: unknown, value: T, ttlMs: number, meta: WriteMeta): string | undefined {
     try {
       const envelope: Envelope<T> = meta.withExpiry ? { v: value, e: Date.now() + ttlMs, d: meta.computeMs } : { v: value };
       return this.codec.encode(envelope);
@@ -166,9 +179,7 @@ export class NamespaceStore<T> {
   }
 
   async #setRaw(client: RedisClient, key: string, raw: string, px: number, fences: Fences | undefined): Promise<boolean> {
-    // ioredis-mock keeps an expired key's old expiry until the key is next read, and applies it
-    // to a new SET PX of that key (the value vanishes at once). Reading it first purges it.
-    if (isEmbedded(client)) await client.exists(key);
+    await purgeExpired(client, [key]);
     if (!fences) {
       const args = [raw, px, randomUUID(), DEFAULTS.fenceTtlMs];
       return (await runScript(client, STORE_AND_FENCE, [key, this.keys.entryFence(key)], args)) === 1;
@@ -177,4 +188,12 @@ export class NamespaceStore<T> {
     const keys = [key, layout.entryFence(key), layout.namespaceFenceOf(key)];
     return (await runScript(client, STORE_FENCED, keys, [raw, px, fences[0], fences[1]])) === 1;
   }
+}
+
+/**
+ * Before a SET PX on ioredis-mock: it keeps an expired key's old expiry until the key is next
+ * read, and applies it to a new SET PX of that key (the value vanishes at once). Reading purges it.
+ */
+export async function purgeExpired(client: RedisClient, keys: readonly string[]): Promise<void> {
+  if (isEmbedded(client)) await client.exists(...keys);
 }

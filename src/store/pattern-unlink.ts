@@ -5,6 +5,7 @@ import { DEFAULTS } from '../core/defaults.js';
 import { globToRegExp } from '../core/glob.js';
 import { CacheConnectionError } from '../errors.js';
 import { FENCE_NAMESPACE, runScript } from './lua-scripts.js';
+import { groupBySlot } from './slot-groups.js';
 
 /** Keys per SCAN page and per UNLINK. */
 const BATCH = 1000;
@@ -116,7 +117,7 @@ async function walkCluster(runner: CommandRunner, pattern: string, scope: EventS
       if (page === FAILED) return { removed, done: false, failed: true };
       if (runner.topology()?.signature !== before.signature) return { removed, done: false, failed: false };
       cursor = page[0];
-      for (const keys of bySlotTag(page[1])) {
+      for (const keys of groupBySlot(page[1], (key) => key, true, Number.POSITIVE_INFINITY)) {
         const unlinked = await unlink(runner, keys, scope);
         if (unlinked === FAILED) return { removed, done: false, failed: true };
         removed += unlinked;
@@ -124,18 +125,4 @@ async function walkCluster(runner: CommandRunner, pattern: string, scope: EventS
     } while (cursor !== '0');
   }
   return { removed, done: runner.topology()?.signature === before.signature, failed: false };
-}
-
-/** Keys grouped by their hash tag (`{…}`), so each UNLINK touches one slot. */
-function bySlotTag(keys: readonly string[]): string[][] {
-  const groups = new Map<string, string[]>();
-  for (const key of keys) {
-    const open = key.indexOf('{');
-    const close = open < 0 ? -1 : key.indexOf('}', open + 1);
-    const tag = close > open + 1 ? key.slice(open + 1, close) : key;
-    const group = groups.get(tag);
-    if (group) group.push(key);
-    else groups.set(tag, [key]);
-  }
-  return [...groups.values()];
 }
