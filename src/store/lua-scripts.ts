@@ -1,22 +1,43 @@
 import { createHash } from 'node:crypto';
-import type { RedisClient } from '../client/redis-client.js';
+import { isEmbedded, type RedisClient } from '../client/redis-client.js';
+import {
+  type EmbeddedTwin,
+  evictEntryTwin,
+  fenceNamespaceTwin,
+  readFencesTwin,
+  releaseLockTwin,
+  runTwin,
+  storeAndFenceTwin,
+  storeFencedTwin,
+} from './embedded-scripts.js';
 
-/** A Lua script sent by SHA, falling back to its source the first time a server lacks it. */
+/**
+ * A Lua script sent by SHA, falling back to its source the first time a server lacks it. The
+ * source is the one definition for Redis; on the embedded backend its JavaScript twin runs
+ * instead (see embedded-scripts.ts), step for step the same.
+ */
 export interface LuaScript {
   readonly source: string;
   readonly sha: string;
+  readonly twin: EmbeddedTwin;
 }
 
-function lua(source: string): LuaScript {
-  return { source, sha: createHash('sha1').update(source).digest('hex') };
+function lua(source: string, twin: EmbeddedTwin): LuaScript {
+  return { source, sha: createHash('sha1').update(source).digest('hex'), twin };
 }
 
-export async function runScript(
-  client: RedisClient,
-  script: LuaScript,
-  keys: string[],
-  args: (string | number)[],
-): Promise<unknown> {
+/** Run `script` on `client`: its twin on the embedded backend, else EVALSHA (EVAL the first time). */
+export function runScript(client: RedisClient, script: LuaScript, keys: string[], args: (string | number)[]): Promise<unknown> {
+  if (!isEmbedded(client)) return runLua(client, script, keys, args);
+  return (
+    runTwin(client, script.twin, keys, args) ??
+    // A mock without a keyspace view runs the Lua; reading the keys first drops expired ones, whose
+    // old expiry the mock would apply to a new SET PX of them (see EmbeddedRun.setPx).
+    client.exists(...keys).then(() => runLua(client, script, keys, args))
+  );
+}
+
+async function runLua(client: RedisClient, script: LuaScript, keys: string[], args: (string | number)[]): Promise<unknown> {
   try {
     return await client.evalsha(script.sha, keys.length, ...keys, ...args);
   } catch (error) {
@@ -40,7 +61,8 @@ export async function runScript(
  * lifetime is refreshed). KEYS: entry fence, namespace fence. ARGV: a fresh token, lifetime (ms).
  * (A table literal: ioredis-mock converts only those to a reply.)
  */
-export const READ_FENCES = lua(`
+export const READ_FENCES = lua(
+  `
 local function token(key, fresh)
   local current = redis.call('GET', key)
   if current then
@@ -50,50 +72,67 @@ local function token(key, fresh)
   redis.call('SET', key, fresh, 'PX', ARGV[2])
   return fresh
 end
-return { token(KEYS[1], ARGV[1] .. ':e'), token(KEYS[2], ARGV[1] .. ':n') }`);
+return { token(KEYS[1], ARGV[1] .. ':e'), token(KEYS[2], ARGV[1] .. ':n') }`,
+  readFencesTwin,
+);
 
 /**
  * Fenced write: store only if the entry's and the namespace's fences hold the tokens the load
  * read. KEYS: entry, entry fence, namespace fence. ARGV: value, ttl (ms), the two tokens.
  * Returns 1 when stored.
  */
-export const STORE_FENCED = lua(`
+export const STORE_FENCED = lua(
+  `
 if redis.call('GET', KEYS[2]) ~= ARGV[3] or redis.call('GET', KEYS[3]) ~= ARGV[4] then
   return 0
 end
 redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
-return 1`);
+return 1`,
+  storeFencedTwin,
+);
 
 /**
  * Explicit write (`set`, `@CachePut`): store the value and give the entry's fence a new token, so
  * a load that began before this write can't overwrite it with what it read earlier.
  * KEYS: entry, entry fence. ARGV: value, ttl (ms), new token, fence lifetime (ms).
  */
-export const STORE_AND_FENCE = lua(`
+export const STORE_AND_FENCE = lua(
+  `
 redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
 redis.call('SET', KEYS[2], ARGV[3], 'PX', ARGV[4])
-return 1`);
+return 1`,
+  storeAndFenceTwin,
+);
 
 /**
  * Evict one entry: remove it, then give its fence a new token. KEYS: entry, entry fence.
  * ARGV: new token, fence lifetime (ms). Returns the number of entries removed.
  */
-export const EVICT_ENTRY = lua(`
+export const EVICT_ENTRY = lua(
+  `
 local removed = redis.call('DEL', KEYS[1])
 redis.call('SET', KEYS[2], ARGV[1], 'PX', ARGV[2])
-return removed`);
+return removed`,
+  evictEntryTwin,
+);
 
 /**
  * Fence a whole namespace: a new token for its fence. KEYS: namespace fence. ARGV: new token,
  * fence lifetime (ms).
  */
-export const FENCE_NAMESPACE = lua(`
+export const FENCE_NAMESPACE = lua(
+  `
 redis.call('DEL', KEYS[1])
-return redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])`);
+return redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])`,
+  fenceNamespaceTwin,
+);
 
 /** Release a lock only if this caller still owns it. KEYS: lock. ARGV: owner token. */
-export const RELEASE_LOCK = lua(`
+export const RELEASE_LOCK = lua(
+  `
 if redis.call('GET', KEYS[1]) == ARGV[1] then
   return redis.call('DEL', KEYS[1])
 end
-return 0`);
+return 0`,
+  releaseLockTwin,
+);

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { type CommandRunner, type EventScope, FAILED, type Failed } from '../client/command-runner.js';
-import { isEmbedded, type RedisClient } from '../client/redis-client.js';
+import type { RedisClient } from '../client/redis-client.js';
 import type { CacheCounters } from '../client/stats.js';
 import type { Codec, Envelope } from '../core/codec.js';
 import { DEFAULTS } from '../core/defaults.js';
@@ -166,9 +166,6 @@ export class NamespaceStore<T> {
   }
 
   async #setRaw(client: RedisClient, key: string, raw: string, px: number, fences: Fences | undefined): Promise<boolean> {
-    // ioredis-mock keeps an expired key's old expiry until the key is next read, and applies it
-    // to a new SET PX of that key (the value vanishes at once). Reading it first purges it.
-    if (isEmbedded(client)) await client.exists(key);
     if (!fences) {
       const args = [raw, px, randomUUID(), DEFAULTS.fenceTtlMs];
       return (await runScript(client, STORE_AND_FENCE, [key, this.keys.entryFence(key)], args)) === 1;
