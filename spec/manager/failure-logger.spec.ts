@@ -78,7 +78,7 @@ describe('the default failure logger (logger option)', () => {
 
   it('logs two kinds as two lines: a failed GET and a failed write are told apart', async () => {
     const logger = new Lines();
-    manager = new CacheManager().useClient(failing(['get', 'evalsha']).client, { logger, circuitBreaker: false });
+    manager = new CacheManager().useClient(failing(['get', 'evalsha', 'set']).client, { logger, circuitBreaker: false });
     const users = manager.service<string>('users');
     for (let i = 0; i < 10; i++) {
       await users.get(String(i));

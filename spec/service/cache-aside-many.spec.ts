@@ -72,10 +72,13 @@ describeOnBackends('batches: getOrSetMany', (backend) => {
     const groups = (keys: string[]) => (backend.name === 'cluster' ? slotGroups(keys.map((id) => service.key(id))) : 1);
     expect(db.calls).to.deep.equal([hundred.slice(50)]);
     expect(count.calls.mget).to.equal(groups(hundred));
-    expect(count.scripts(READ_FENCES_MANY)).to.equal(groups(hundred.slice(50)));
-    expect(count.scripts(STORE_FENCED_MANY)).to.equal(groups(hundred.slice(50)));
-    expect(count.calls.evalsha, 'nothing else').to.equal(2 * groups(hundred.slice(50)));
     expect(count.calls.get).to.equal(0);
+    // memory:// runs the scripts' JavaScript twins in-process: there is no EVALSHA to count.
+    if (backend.name !== 'memory') {
+      expect(count.scripts(READ_FENCES_MANY)).to.equal(groups(hundred.slice(50)));
+      expect(count.scripts(STORE_FENCED_MANY)).to.equal(groups(hundred.slice(50)));
+      expect(count.calls.evalsha, 'nothing else').to.equal(2 * groups(hundred.slice(50)));
+    }
   });
 
   it('loadMany may answer with a Map; an id it leaves out is null and not stored, an explicit null is cached', async () => {

@@ -49,10 +49,13 @@ describeOnBackends('batches: getMany, setMany, deleteMany', (backend) => {
     const groups = backend.name === 'cluster' ? slotGroups(hundred.map((id) => service.key(id))) : 1;
     const count = countCommands(bed.manager);
     await service.setMany(hundred.map((id) => ({ id, value: id })));
-    expect(count.scripts(STORE_AND_FENCE_MANY)).to.equal(groups);
     expect(await service.deleteMany(hundred)).to.equal(100);
-    expect(count.scripts(EVICT_MANY)).to.equal(groups);
-    expect(count.calls.evalsha, 'nothing else').to.equal(2 * groups);
+    // memory:// runs the scripts' JavaScript twins in-process: there is no EVALSHA to count.
+    if (backend.name !== 'memory') {
+      expect(count.scripts(STORE_AND_FENCE_MANY)).to.equal(groups);
+      expect(count.scripts(EVICT_MANY)).to.equal(groups);
+      expect(count.calls.evalsha, 'nothing else').to.equal(2 * groups);
+    }
     expect(await service.getMany(hundred)).to.deep.equal(hundred.map(() => null));
   });
 

@@ -15,6 +15,9 @@ export function withoutFences(client: Redis): Redis {
   return new Proxy(client, {
     get(target, property) {
       if (property === 'evalsha') return evalsha;
+      // On ioredis-mock, no keyspace view: ts-rc then runs the Lua scripts (through evalsha,
+      // intercepted here) instead of their in-process twins.
+      if (property === 'data') return undefined;
       const value: unknown = Reflect.get(target, property, target);
       return typeof value === 'function' && property !== 'constructor' ? value.bind(target) : value;
     },

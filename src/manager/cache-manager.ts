@@ -2,7 +2,7 @@ import type { ChainableCommander } from 'ioredis';
 import type { BreakerSettings } from '../client/circuit-breaker.js';
 import { CommandRunner } from '../client/command-runner.js';
 import type { CacheEventHandler, CacheEventName } from '../client/events.js';
-import { type RedisClient, statusOf } from '../client/redis-client.js';
+import { isEmbedded, type RedisClient, statusOf } from '../client/redis-client.js';
 import { bindRunner } from '../client/runner-registry.js';
 import type { CacheStats } from '../client/stats.js';
 import { withTimeout } from '../core/timeout.js';
@@ -157,6 +157,9 @@ export class CacheManager {
 
 /** QUIT, then wait (briefly) for the socket to close, so `close()` resolves with the connection gone. */
 async function quitQuietly(client: RedisClient): Promise<void> {
+  // ioredis-mock keeps each host's keyspace in a module-level map for the life of the process:
+  // the one a manager made for memory:// is its own, and goes with it.
+  if (isEmbedded(client)) await client.flushall().catch(() => undefined);
   if (statusOf(client) !== 'ready') return void client.disconnect();
   const ended = new Promise<void>((resolve) => {
     client.once('end', resolve);

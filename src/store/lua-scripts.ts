@@ -1,22 +1,44 @@
 import { createHash } from 'node:crypto';
-import type { RedisClient } from '../client/redis-client.js';
+import { isEmbedded, type RedisClient } from '../client/redis-client.js';
+import { evictManyTwin, readFencesManyTwin, storeAndFenceManyTwin, storeFencedManyTwin } from './embedded-batch-scripts.js';
+import {
+  type EmbeddedTwin,
+  evictEntryTwin,
+  fenceNamespaceTwin,
+  readFencesTwin,
+  releaseLockTwin,
+  runTwin,
+  storeAndFenceTwin,
+  storeFencedTwin,
+} from './embedded-scripts.js';
 
-/** A Lua script sent by SHA, falling back to its source the first time a server lacks it. */
+/**
+ * A Lua script sent by SHA, falling back to its source the first time a server lacks it. The
+ * source is the one definition for Redis; on the embedded backend its JavaScript twin runs
+ * instead (see embedded-scripts.ts), step for step the same.
+ */
 export interface LuaScript {
   readonly source: string;
   readonly sha: string;
+  readonly twin: EmbeddedTwin;
 }
 
-function lua(source: string): LuaScript {
-  return { source, sha: createHash('sha1').update(source).digest('hex') };
+function lua(source: string, twin: EmbeddedTwin): LuaScript {
+  return { source, sha: createHash('sha1').update(source).digest('hex'), twin };
 }
 
-export async function runScript(
-  client: RedisClient,
-  script: LuaScript,
-  keys: string[],
-  args: (string | number)[],
-): Promise<unknown> {
+/** Run `script` on `client`: its twin on the embedded backend, else EVALSHA (EVAL the first time). */
+export function runScript(client: RedisClient, script: LuaScript, keys: string[], args: (string | number)[]): Promise<unknown> {
+  if (!isEmbedded(client)) return runLua(client, script, keys, args);
+  return (
+    runTwin(client, script.twin, keys, args) ??
+    // A mock without a keyspace view runs the Lua; reading the keys first drops expired ones, whose
+    // old expiry the mock would apply to a new SET PX of them (see EmbeddedRun.setPx).
+    client.exists(...keys).then(() => runLua(client, script, keys, args))
+  );
+}
+
+async function runLua(client: RedisClient, script: LuaScript, keys: string[], args: (string | number)[]): Promise<unknown> {
   try {
     return await client.evalsha(script.sha, keys.length, ...keys, ...args);
   } catch (error) {
@@ -52,54 +74,72 @@ end`;
  * lifetime is refreshed). KEYS: entry fence, namespace fence. ARGV: a fresh token, lifetime (ms).
  * (A table literal: ioredis-mock converts only those to a reply.)
  */
-export const READ_FENCES = lua(`${FENCE_TOKEN}
-return { token(KEYS[1], ARGV[1] .. ':e'), token(KEYS[2], ARGV[1] .. ':n') }`);
+export const READ_FENCES = lua(
+  `${FENCE_TOKEN}
+return { token(KEYS[1], ARGV[1] .. ':e'), token(KEYS[2], ARGV[1] .. ':n') }`,
+  readFencesTwin,
+);
 
 /**
  * Fenced write: store only if the entry's and the namespace's fences hold the tokens the load
  * read. KEYS: entry, entry fence, namespace fence. ARGV: value, ttl (ms), the two tokens.
  * Returns 1 when stored.
  */
-export const STORE_FENCED = lua(`
+export const STORE_FENCED = lua(
+  `
 if redis.call('GET', KEYS[2]) ~= ARGV[3] or redis.call('GET', KEYS[3]) ~= ARGV[4] then
   return 0
 end
 redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
-return 1`);
+return 1`,
+  storeFencedTwin,
+);
 
 /**
  * Explicit write (`set`, `@CachePut`): store the value and give the entry's fence a new token, so
  * a load that began before this write can't overwrite it with what it read earlier.
  * KEYS: entry, entry fence. ARGV: value, ttl (ms), new token, fence lifetime (ms).
  */
-export const STORE_AND_FENCE = lua(`
+export const STORE_AND_FENCE = lua(
+  `
 redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
 redis.call('SET', KEYS[2], ARGV[3], 'PX', ARGV[4])
-return 1`);
+return 1`,
+  storeAndFenceTwin,
+);
 
 /**
  * Evict one entry: remove it, then give its fence a new token. KEYS: entry, entry fence.
  * ARGV: new token, fence lifetime (ms). Returns the number of entries removed.
  */
-export const EVICT_ENTRY = lua(`
+export const EVICT_ENTRY = lua(
+  `
 local removed = redis.call('DEL', KEYS[1])
 redis.call('SET', KEYS[2], ARGV[1], 'PX', ARGV[2])
-return removed`);
+return removed`,
+  evictEntryTwin,
+);
 
 /**
  * Fence a whole namespace: a new token for its fence. KEYS: namespace fence. ARGV: new token,
  * fence lifetime (ms).
  */
-export const FENCE_NAMESPACE = lua(`
+export const FENCE_NAMESPACE = lua(
+  `
 redis.call('DEL', KEYS[1])
-return redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])`);
+return redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])`,
+  fenceNamespaceTwin,
+);
 
 /** Release a lock only if this caller still owns it. KEYS: lock. ARGV: owner token. */
-export const RELEASE_LOCK = lua(`
+export const RELEASE_LOCK = lua(
+  `
 if redis.call('GET', KEYS[1]) == ARGV[1] then
   return redis.call('DEL', KEYS[1])
 end
-return 0`);
+return 0`,
+  releaseLockTwin,
+);
 
 /*
  * Batches: the scripts above over several entries of one slot (every key of one call shares a
@@ -111,19 +151,23 @@ return 0`);
  * READ_FENCES for several entries. KEYS: the namespace fence, then each entry's fence.
  * ARGV: a fresh token, lifetime (ms). Returns the namespace's token, then each entry's, joined by spaces.
  */
-export const READ_FENCES_MANY = lua(`${FENCE_TOKEN}
+export const READ_FENCES_MANY = lua(
+  `${FENCE_TOKEN}
 local tokens = { token(KEYS[1], ARGV[1] .. ':n') }
 for i = 2, #KEYS do
   tokens[i] = token(KEYS[i], ARGV[1] .. ':e')
 end
-return table.concat(tokens, ' ')`);
+return table.concat(tokens, ' ')`,
+  readFencesManyTwin,
+);
 
 /**
  * STORE_FENCED for several entries. KEYS: the namespace fence, then entry and entry fence for each.
  * ARGV: value, ttl (ms), entry token and namespace token for each (the tokens its load read).
  * Returns '1' (stored) or '0' per entry.
  */
-export const STORE_FENCED_MANY = lua(`
+export const STORE_FENCED_MANY = lua(
+  `
 local namespace = redis.call('GET', KEYS[1])
 local stored = {}
 local a = 1
@@ -136,28 +180,36 @@ for i = 2, #KEYS, 2 do
   end
   a = a + 4
 end
-return table.concat(stored)`);
+return table.concat(stored)`,
+  storeFencedManyTwin,
+);
 
 /**
  * STORE_AND_FENCE for several entries. KEYS: entry and entry fence for each. ARGV: fence lifetime
  * (ms), a new token, then value and ttl (ms) for each.
  */
-export const STORE_AND_FENCE_MANY = lua(`
+export const STORE_AND_FENCE_MANY = lua(
+  `
 for i = 1, #KEYS, 2 do
   redis.call('SET', KEYS[i], ARGV[i + 2], 'PX', ARGV[i + 3])
   redis.call('SET', KEYS[i + 1], ARGV[2], 'PX', ARGV[1])
 end
-return 1`);
+return 1`,
+  storeAndFenceManyTwin,
+);
 
 /**
  * EVICT_ENTRY for several entries; its first write is a DEL, so it runs on a full Redis too.
  * KEYS: entry and entry fence for each. ARGV: a new token, fence lifetime (ms). Returns '1'
  * (removed) or '0' per entry.
  */
-export const EVICT_MANY = lua(`
+export const EVICT_MANY = lua(
+  `
 local removed = {}
 for i = 1, #KEYS, 2 do
   removed[#removed + 1] = redis.call('DEL', KEYS[i]) == 1 and '1' or '0'
   redis.call('SET', KEYS[i + 1], ARGV[1], 'PX', ARGV[2])
 end
-return table.concat(removed)`);
+return table.concat(removed)`,
+  evictManyTwin,
+);

@@ -3,7 +3,7 @@ import { FAILED, type Failed } from '../client/command-runner.js';
 import type { RedisClient } from '../client/redis-client.js';
 import { DEFAULTS } from '../core/defaults.js';
 import { EVICT_MANY, READ_FENCES_MANY, runScript, STORE_AND_FENCE_MANY, STORE_FENCED_MANY } from './lua-scripts.js';
-import { type Fences, type NamespaceStore, purgeExpired, type StoredEntry, type WriteMeta } from './namespace-store.js';
+import type { Fences, NamespaceStore, StoredEntry, WriteMeta } from './namespace-store.js';
 import { groupBySlot } from './slot-groups.js';
 
 /** One entry of a batch: its full key and the id it was asked by (for events). */
@@ -108,13 +108,8 @@ export class NamespaceBatch<T> {
       encoded.push({ ...item, raw, px: item.ttlMs + meta.graceMs });
       positions.push(position);
     });
-    const replies = await this.#perGroup('SET', encoded, async (c, group) => {
-      await purgeExpired(
-        c,
-        group.map((write) => write.key),
-      );
-      return send(c, group);
-    });
+    // On the embedded backend the scripts' twins drop an expired key before writing it (EmbeddedRun.setPx).
+    const replies = await this.#perGroup('SET', encoded, (c, group) => send(c, group));
     const stored = items.map(() => false);
     replies.forEach((reply, i) => {
       if (reply !== true) return;

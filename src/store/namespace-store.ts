@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { type CommandRunner, type EventScope, FAILED, type Failed } from '../client/command-runner.js';
-import { isEmbedded, type RedisClient } from '../client/redis-client.js';
+import type { RedisClient } from '../client/redis-client.js';
 import type { CacheCounters } from '../client/stats.js';
 import { type Codec, type Envelope, isFresh } from '../core/codec.js';
 import { DEFAULTS } from '../core/defaults.js';
@@ -179,7 +179,6 @@ export class NamespaceStore<T> {
   }
 
   async #setRaw(client: RedisClient, key: string, raw: string, px: number, fences: Fences | undefined): Promise<boolean> {
-    await purgeExpired(client, [key]);
     if (!fences) {
       const args = [raw, px, randomUUID(), DEFAULTS.fenceTtlMs];
       return (await runScript(client, STORE_AND_FENCE, [key, this.keys.entryFence(key)], args)) === 1;
@@ -188,12 +187,4 @@ export class NamespaceStore<T> {
     const keys = [key, layout.entryFence(key), layout.namespaceFenceOf(key)];
     return (await runScript(client, STORE_FENCED, keys, [raw, px, fences[0], fences[1]])) === 1;
   }
-}
-
-/**
- * Before a SET PX on ioredis-mock: it keeps an expired key's old expiry until the key is next
- * read, and applies it to a new SET PX of that key (the value vanishes at once). Reading purges it.
- */
-export async function purgeExpired(client: RedisClient, keys: readonly string[]): Promise<void> {
-  if (isEmbedded(client)) await client.exists(...keys);
 }

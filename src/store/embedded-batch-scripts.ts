@@ -1,0 +1,52 @@
+import type { EmbeddedTwin } from './embedded-scripts.js';
+
+/*
+ * The twins of the batch scripts in lua-scripts.ts (READ_FENCES_MANY, STORE_FENCED_MANY,
+ * STORE_AND_FENCE_MANY, EVICT_MANY), step for step, with the same atomicity as the single-entry
+ * twins (see embedded-scripts.ts): synchronous from the first read to the last write.
+ */
+
+export const readFencesManyTwin: EmbeddedTwin = (run, keys, [fresh, lifetime]) => {
+  const token = (key: string, tokenIfMissing: string): string => {
+    const current = run.get(key);
+    if (current !== null) {
+      run.pexpire(key, lifetime!);
+      return current;
+    }
+    run.setPx(key, tokenIfMissing, lifetime!);
+    return tokenIfMissing;
+  };
+  const tokens = [token(keys[0]!, `${fresh}:n`)];
+  for (let i = 1; i < keys.length; i++) tokens.push(token(keys[i]!, `${fresh}:e`));
+  return tokens.join(' ');
+};
+
+export const storeFencedManyTwin: EmbeddedTwin = (run, keys, argv) => {
+  const namespace = run.get(keys[0]!);
+  let stored = '';
+  for (let i = 1, a = 0; i < keys.length; i += 2, a += 4) {
+    if (namespace === argv[a + 3] && run.get(keys[i + 1]!) === argv[a + 2]) {
+      run.setPx(keys[i]!, argv[a]!, argv[a + 1]!);
+      stored += '1';
+    } else stored += '0';
+  }
+  return stored;
+};
+
+export const storeAndFenceManyTwin: EmbeddedTwin = (run, keys, argv) => {
+  for (let i = 0; i < keys.length; i += 2) {
+    run.setPx(keys[i]!, argv[i + 2]!, argv[i + 3]!);
+    run.setPx(keys[i + 1]!, argv[1]!, argv[0]!);
+  }
+  return 1;
+};
+
+export const evictManyTwin: EmbeddedTwin = (run, keys, [token, lifetime]) => {
+  let removed = '';
+  for (let i = 0; i < keys.length; i += 2) {
+    removed += run.get(keys[i]!) === null ? '0' : '1'; // what DEL will answer: it runs next, in order
+    run.del(keys[i]!);
+    run.setPx(keys[i + 1]!, token!, lifetime!);
+  }
+  return removed;
+};
