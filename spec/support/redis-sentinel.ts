@@ -40,7 +40,7 @@ export class RedisSentinel {
     const { dataPassword } = options;
     this.#auth = dataPassword === undefined ? [] : ['--requirepass', dataPassword, '--masterauth', dataPassword];
     const [master, replica] = dataPorts;
-    this.#nodes = [new RedisProcess(master, this.#auth), this.#replicaProcess(replica, master)];
+    this.#nodes = [new RedisProcess(master, this.#dataArgs(master)), this.#replicaProcess(replica, master)];
   }
 
   static async start(options: SentinelTopologyOptions = {}): Promise<RedisSentinel> {
@@ -159,7 +159,12 @@ export class RedisSentinel {
   }
 
   #replicaProcess(port: number, masterPort: number): RedisProcess {
-    return new RedisProcess(port, [...this.#auth, '--replicaof', '127.0.0.1', String(masterPort)]);
+    return new RedisProcess(port, [...this.#dataArgs(port), '--replicaof', '127.0.0.1', String(masterPort)]);
+  }
+
+  /** A replica writes the RDB of its full sync to disk: in the temp dir, one file per node. */
+  #dataArgs(port: number): string[] {
+    return [...this.#auth, '--dir', this.dir, '--dbfilename', `dump-${port}.rdb`];
   }
 
   async #startSentinel(port: number, masterPort: number): Promise<void> {
