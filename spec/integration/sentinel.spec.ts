@@ -181,6 +181,25 @@ describeOnRedis('sentinel: a master, a replica and three sentinels, real redis-s
     expect(resumedAt - killedAt, 'caching resumed').to.be.below(RESUME_BOUND_MS);
     expect(load.evictions.done - evictionsBeforeKill, 'evictions worked on the new master').to.be.greaterThan(0);
   });
+
+  // Last: a sentinel resumed from SIGSTOP sees its clock jump and enters TILT mode (30 s without
+  // votes or failovers).
+  it('a hung sentinel (SIGSTOP: it accepts the connection, answers nothing) is passed over: the client connects through the next one', async () => {
+    const [first] = topology.sentinelPorts;
+    topology.pauseSentinel(first!);
+    try {
+      const start = performance.now();
+      manager = new CacheManager().init(sentinelOptions());
+      await waitUntil(() => manager!.isAvailable, 3000, 'the manager did not connect past the hung sentinel');
+      figures.push(`connected past a hung first sentinel in ${(performance.now() - start).toFixed(0)} ms`);
+      const users = manager.service<string>('users', { prefix: 'sentinel-test' });
+      expect(await users.getOrSet('hung', () => 'v')).to.equal('v');
+      expect(await users.get('hung')).to.equal('v');
+      expect(await users.delete('hung')).to.equal(true);
+    } finally {
+      topology.resumeSentinel(first!);
+    }
+  });
 });
 
 type Call = {

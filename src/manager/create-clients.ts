@@ -64,13 +64,20 @@ function sentinelClient(endpoint: SentinelEndpoint, options: ResolvedManagerOpti
   const [first] = endpoint.sentinels;
   const master = endpoint.master ? serverOptions(endpoint.master, options.tls) : {};
   const { host: _h, port: _p, ...masterCredentials } = master;
+  const connection = connectionOptions(options);
   return new Redis({
     sentinels: endpoint.sentinels.map(({ host, port }) => ({ host, port })),
     name: endpoint.name,
     ...definedOnly({ sentinelUsername: first?.username, sentinelPassword: first?.password }),
     ...(first?.tls && { enableTLSForSentinelMode: true, sentinelTLS: options.tls ?? {} }),
     ...masterCredentials,
-    ...connectionOptions(options),
+    ...connection,
+    // ioredis asks one sentinel at a time and, by default, waits for its answer forever: a hung
+    // sentinel (it accepts the connection, answers nothing) would stop every (re)connection, so a
+    // failover would never be followed. Bounded like any command, it moves on to the next one.
+    sentinelCommandTimeout: options.commandTimeout,
+    // When no sentinel answered: the same backoff as a reconnection (retryBaseDelay, retryMaxDelay).
+    sentinelRetryStrategy: (attempt) => connection.retryStrategy?.(attempt) ?? null,
   });
 }
 
