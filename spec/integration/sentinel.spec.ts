@@ -111,6 +111,19 @@ describeOnRedis('sentinel: a master, a replica and three sentinels, real redis-s
     for (const secret of SECRETS) expect(text).to.not.include(secret);
   });
 
+  it('close() leaves no connection open on the sentinels (the failover detector subscribes to each)', async () => {
+    const before = await topology.sentinelConnections();
+    manager = new CacheManager().init(sentinelOptions());
+    await waitUntil(async () => (await topology.sentinelConnections()).every((n, i) => n > before[i]!), 3000, 'no subscription');
+    await manager.close();
+    manager = undefined;
+    await waitUntil(
+      async () => (await topology.sentinelConnections()).every((n, i) => n === before[i]),
+      2000,
+      'a connection to a sentinel was left open after close()',
+    );
+  });
+
   const wrong = {
     'a wrong master name': { name: 'no-such-master' },
     'a wrong master password (masterUrl)': { dataPassword: WRONG },
@@ -154,7 +167,7 @@ describeOnRedis('sentinel: a master, a replica and three sentinels, real redis-s
     // A kill before the replica received an eviction loses it (replication is asynchronous, see the
     // README): this test is about following a failover, so the kill waits until the replica caught up.
     await topology.waitForReplica(oldMaster, replica);
-    const evictionsBeforeKill = load.evictions.done;
+    const evictionsBeforeKill = load.done.length;
     const killedAt = performance.now();
     await topology.node(oldMaster).kill();
     load.evicting = true;
@@ -174,12 +187,61 @@ describeOnRedis('sentinel: a master, a replica and three sentinels, real redis-s
         'on the new master (1.5 s)': (start) => start >= resumedAt,
       }),
       `  the client reconnected ${(reconnectedAt - killedAt).toFixed(0)} ms after the kill (the sentinels all agreed after ${promotedAfter.toFixed(0)} ms); caching resumed (first hit) after ${(resumedAt - killedAt).toFixed(0)} ms`,
-      `  evictions: ${load.evictions.done} of ${load.evictions.tried} done (${evictionsBeforeKill} before the kill); hit ratio once resumed: ${load.hitRatioSince(resumedAt)}`,
+      `  evictions: ${load.done.length} of ${load.tried} done (${evictionsBeforeKill} before the kill); hit ratio once resumed: ${load.hitRatioSince(resumedAt)}`,
     );
     const slowest = Math.max(...load.calls.map((c) => c.ms));
     expect(slowest, `the slowest call (bound: commandTimeout + factory + 150 ms)`).to.be.below(CALL_BOUND_MS);
     expect(resumedAt - killedAt, 'caching resumed').to.be.below(RESUME_BOUND_MS);
-    expect(load.evictions.done - evictionsBeforeKill, 'evictions worked on the new master').to.be.greaterThan(0);
+    expect(load.done.length - evictionsBeforeKill, 'evictions worked on the new master').to.be.greaterThan(0);
+  });
+
+  it('SENTINEL FAILOVER (the old master stays up): the client moves at once; only evictions acknowledged by the old master meanwhile are lost', async function () {
+    this.timeout(30_000);
+    await topology.restoreReplica(); // the node the previous test killed, back as a replica
+    manager = new CacheManager().init(sentinelOptions());
+    await waitUntil(() => manager!.isAvailable, 5000, 'the manager did not connect through the sentinels');
+    const m = manager;
+    const oldMaster = (await topology.agreedMaster())!.port;
+    const newMaster = topology.dataPorts.find((port) => port !== oldMaster)!;
+    expect(await connectedPort(m)).to.equal(oldMaster);
+    const load = new SteadyLoad(m, 20);
+    await sleep(1000);
+    await load.pauseEvictions();
+    await topology.waitForReplica(oldMaster, newMaster); // as above: no eviction lost to replication lag
+
+    load.evicting = true;
+    const asked = performance.now();
+    await topology.failover();
+    const [agreedAfter, movedAfter] = await Promise.all([
+      topology.waitForMaster(newMaster, 10_000),
+      waitUntil(
+        async () => (await connectedPort(m).catch(() => 0)) === newMaster,
+        10_000,
+        'the client stayed on the old master',
+      ).then(() => performance.now() - asked),
+    ]);
+    const movedAt = asked + movedAfter;
+    await sleep(1000);
+    await load.stop();
+
+    // From the promotion to +switch-master the old master is still a master: what it acknowledges
+    // then never reaches the new one. Those evictions may be lost; every other one must hold.
+    const inWindow = (e: Eviction) => e.end >= asked && e.start <= movedAt;
+    expect(load.thrown(), 'no call threw').to.deep.equal([]);
+    expect(load.wrongValues(inWindow).slice(0, 5), 'values older than an eviction outside the window').to.deep.equal([]);
+    const stale = load.wrongValues().length;
+    figures.push(
+      `SENTINEL FAILOVER under the same load: the client was on the new master ${movedAfter.toFixed(0)} ms after the command (the sentinels all agreed after ${agreedAfter.toFixed(0)} ms)`,
+      ...load.latencyRows({
+        before: (start) => start < asked,
+        'failover (command → client moved)': (start) => start >= asked && start < movedAt,
+        after: (start) => start >= movedAt,
+      }),
+      `  ${load.done.filter(inWindow).length} evictions acknowledged in that window; ${stale} of ${load.calls.length} reads then returned a value older than one of them (until a later eviction)`,
+    );
+    // Without following +switch-master, the client stays on the old master until Sentinel demotes it (~10 s).
+    expect(movedAfter - agreedAfter, 'ms from the sentinels agreeing to the client on the new master').to.be.below(2000);
+    expect(Math.max(...load.calls.map((c) => c.ms))).to.be.below(CALL_BOUND_MS);
   });
 
   // Last: a sentinel resumed from SIGSTOP sees its clock jump and enters TILT mode (30 s without
@@ -202,29 +264,23 @@ describeOnRedis('sentinel: a master, a replica and three sentinels, real redis-s
   });
 });
 
-type Call = {
-  op: 'get' | 'getOrSet';
-  id: number;
-  start: number;
-  ms: number;
-  floor: number;
-  value?: string | null;
-  thrown?: unknown;
-};
+type Call = { op: 'get' | 'getOrSet'; id: number; start: number; ms: number; value?: string | null; thrown?: unknown };
+/** An eviction that happened (its 'evict' event came): when it was sent and resolved, and the version it bumped each id to. */
+type Eviction = { start: number; end: number; bumped: ReadonlyMap<number, number> };
 
 /**
  * `callers` loops of `get`/`getOrSet` (5 ms apart) over 10 ids of a "database" whose version per
  * id moves with every eviction, and one loop that evicts every 100 ms (a `delete`, then an
- * `invalidatePattern`). Every call is recorded with the version it may not go below: the one an
- * eviction that resolved before the call began had bumped to.
+ * `invalidatePattern`). Every call and every eviction is recorded, so a value older than an
+ * eviction that resolved before the call began can be found afterwards.
  */
 class SteadyLoad {
   static readonly IDS = 10;
   readonly calls: Call[] = [];
-  readonly evictions = { tried: 0, done: 0 };
+  readonly done: Eviction[] = [];
+  tried = 0;
   evicting = true;
   readonly #versions = Array.from({ length: SteadyLoad.IDS }, () => 1);
-  readonly #floors = Array.from({ length: SteadyLoad.IDS }, () => 1);
   readonly #items: CacheService<string>;
   readonly #hits: number[] = [];
   readonly #misses: number[] = [];
@@ -265,12 +321,14 @@ class SteadyLoad {
     return this.calls.filter((c) => c.thrown !== undefined);
   }
 
-  /** Calls whose value is not this id's, or is older than an eviction that resolved before they began. */
-  wrongValues(): Call[] {
+  /** Calls whose value is not this id's, or is older than an eviction that resolved before they began (`lost` ones excepted). */
+  wrongValues(lost: (eviction: Eviction) => boolean = () => false): Call[] {
+    const kept = this.done.filter((e) => !lost(e));
     return this.calls.filter((c) => {
       if (c.value === null) return c.op !== 'get'; // a get may miss; getOrSet always has a value
       const [name, version] = (c.value ?? '').split('@v');
-      return name !== `item${c.id}` || Number(version) < c.floor;
+      const floor = Math.max(1, ...kept.filter((e) => e.end < c.start).map((e) => e.bumped.get(c.id) ?? 1));
+      return name !== `item${c.id}` || Number(version) < floor;
     });
   }
 
@@ -302,7 +360,7 @@ class SteadyLoad {
     while (this.#running) {
       const id = Math.floor(Math.random() * SteadyLoad.IDS);
       const op = Math.random() < 0.2 ? 'get' : 'getOrSet';
-      const call: Call = { op, id, start: performance.now(), ms: 0, floor: this.#floors[id]! };
+      const call: Call = { op, id, start: performance.now(), ms: 0 };
       try {
         call.value = op === 'get' ? await this.#items.get(`${id}`) : await this.#items.getOrSet(`${id}`, this.#factory(id));
       } catch (error) {
@@ -321,16 +379,14 @@ class SteadyLoad {
     }
   }
 
-  /** Bump the "database" (one id, or all), then evict; the floors move only if the eviction happened (its 'evict' event came). */
+  /** Bump the "database" (one id, or all), as a write would, then evict; recorded if the eviction happened (its 'evict' event came). */
   async #evictOnce(round: number): Promise<void> {
     const ids = round % 2 === 0 ? [round % SteadyLoad.IDS] : this.#versions.map((_, id) => id);
-    for (const id of ids) this.#versions[id] = this.#versions[id]! + 1;
-    const bumped = ids.map((id) => this.#versions[id]!);
+    const bumped = new Map(ids.map((id) => [id, ++this.#versions[id]!]));
     const before = this.#evicted.length;
+    const start = performance.now();
     await (ids.length === 1 ? this.#items.delete(`${ids[0]}`) : this.#items.invalidatePattern());
-    this.evictions.tried++;
-    if (this.#evicted.length === before) return;
-    this.evictions.done++;
-    for (const [i, id] of ids.entries()) this.#floors[id] = bumped[i]!;
+    this.tried++;
+    if (this.#evicted.length > before) this.done.push({ start, end: performance.now(), bumped });
   }
 }

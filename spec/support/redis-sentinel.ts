@@ -103,6 +103,12 @@ export class RedisSentinel {
     return { host: host!, port: Number(port) };
   }
 
+  /** How many clients each sentinel has connected (the other sentinels included, this question not). */
+  async sentinelConnections(): Promise<number[]> {
+    const infos = await Promise.all(this.sentinelPorts.map((port) => this.#ask(port, (c) => c.info('clients'))));
+    return infos.map((info) => Number(/connected_clients:(\d+)/.exec(info ?? '')?.[1] ?? Number.NaN) - 1);
+  }
+
   /** Resolves once every sentinel names `port` as the master, with the time it took. */
   async waitForMaster(port: number, timeoutMs: number): Promise<number> {
     const start = performance.now();

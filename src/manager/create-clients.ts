@@ -65,7 +65,7 @@ function sentinelClient(endpoint: SentinelEndpoint, options: ResolvedManagerOpti
   const master = endpoint.master ? serverOptions(endpoint.master, options.tls) : {};
   const { host: _h, port: _p, ...masterCredentials } = master;
   const connection = connectionOptions(options);
-  return new Redis({
+  const client = new Redis({
     sentinels: endpoint.sentinels.map(({ host, port }) => ({ host, port })),
     name: endpoint.name,
     ...definedOnly({ sentinelUsername: first?.username, sentinelPassword: first?.password }),
@@ -78,7 +78,15 @@ function sentinelClient(endpoint: SentinelEndpoint, options: ResolvedManagerOpti
     sentinelCommandTimeout: options.commandTimeout,
     // When no sentinel answered: the same backoff as a reconnection (retryBaseDelay, retryMaxDelay).
     sentinelRetryStrategy: (attempt) => connection.retryStrategy?.(attempt) ?? null,
+    // A failover whose old master stays up (SENTINEL FAILOVER, a partition that heals) leaves it a
+    // master that takes writes, evictions included, until Sentinel demotes it ~10 s later and
+    // drops them. Subscribed to +switch-master on the sentinels, the client moves within ms of it.
+    failoverDetector: true,
   });
+  // QUIT ends the connection but not the failover detector's subscriptions (ioredis 5.11): without
+  // this, every closed manager would leave one connection open to each sentinel.
+  client.on('end', () => client.disconnect());
+  return client;
 }
 
 /** Connection fields from the parsed URL: ioredis never sees (and never re-parses) the URL itself. */
