@@ -111,17 +111,26 @@ describeOnRedis('sentinel: a master, a replica and three sentinels, real redis-s
     for (const secret of SECRETS) expect(text).to.not.include(secret);
   });
 
-  it('close() leaves no connection open on the sentinels (the failover detector subscribes to each)', async () => {
-    const before = await topology.sentinelConnections();
-    manager = new CacheManager().init(sentinelOptions());
-    await waitUntil(async () => (await topology.sentinelConnections()).every((n, i) => n > before[i]!), 3000, 'no subscription');
-    await manager.close();
+  /** Close the manager; resolves once every sentinel has only the connections it had before (`baseline`). */
+  async function closeLeavingNothing(baseline: readonly number[]): Promise<void> {
+    await manager?.close();
     manager = undefined;
     await waitUntil(
-      async () => (await topology.sentinelConnections()).every((n, i) => n === before[i]),
+      async () => (await topology.sentinelConnections()).every((n, i) => n === baseline[i]),
       2000,
       'a connection to a sentinel was left open after close()',
     );
+  }
+
+  it('close() leaves no connection open on the sentinels (the client subscribes to +switch-master on each)', async () => {
+    const baseline = await topology.sentinelConnections();
+    manager = new CacheManager().init(sentinelOptions());
+    await waitUntil(
+      async () => (await topology.sentinelConnections()).every((n, i) => n > baseline[i]!),
+      3000,
+      'no subscription',
+    );
+    await closeLeavingNothing(baseline);
   });
 
   const wrong = {
@@ -131,6 +140,7 @@ describeOnRedis('sentinel: a master, a replica and three sentinels, real redis-s
   };
   for (const [what, change] of Object.entries(wrong)) {
     it(`${what} is reported, never thrown: calls degrade within the command timeout, no secret in any report`, async () => {
+      const baseline = await topology.sentinelConnections();
       manager = new CacheManager().init(sentinelOptions(change));
       const events: CacheEvent[] = [];
       for (const name of ['error', 'degraded'] as const) manager.on(name, (event) => events.push(event));
@@ -151,6 +161,7 @@ describeOnRedis('sentinel: a master, a replica and three sentinels, real redis-s
       for (const { error } of events) expect(error).to.be.instanceOf(CacheConnectionError);
       const text = `${reported(events)}\n${JSON.stringify(manager.options)}`;
       for (const secret of SECRETS) expect(text).to.not.include(secret);
+      await closeLeavingNothing(baseline); // closed while it was still trying to connect
     });
   }
 

@@ -3,6 +3,7 @@ import { Cluster, Redis, type RedisOptions } from 'ioredis';
 import RedisMock from 'ioredis-mock';
 import type { RedisClient } from '../client/redis-client.js';
 import { definedOnly } from '../core/config-error.js';
+import { followFailovers } from './follow-failovers.js';
 import type { ResolvedManagerOptions } from './manager-options.js';
 import type { ClusterEndpoint, RedisServer, SentinelEndpoint } from './redis-url.js';
 
@@ -65,11 +66,15 @@ function sentinelClient(endpoint: SentinelEndpoint, options: ResolvedManagerOpti
   const master = endpoint.master ? serverOptions(endpoint.master, options.tls) : {};
   const { host: _h, port: _p, ...masterCredentials } = master;
   const connection = connectionOptions(options);
+  const sentinelAuth = {
+    ...definedOnly({ username: first?.username, password: first?.password }),
+    ...(first?.tls && { tls: options.tls ?? {} }),
+  };
   const client = new Redis({
     sentinels: endpoint.sentinels.map(({ host, port }) => ({ host, port })),
     name: endpoint.name,
-    ...definedOnly({ sentinelUsername: first?.username, sentinelPassword: first?.password }),
-    ...(first?.tls && { enableTLSForSentinelMode: true, sentinelTLS: options.tls ?? {} }),
+    ...definedOnly({ sentinelUsername: sentinelAuth.username, sentinelPassword: sentinelAuth.password }),
+    ...(sentinelAuth.tls && { enableTLSForSentinelMode: true, sentinelTLS: sentinelAuth.tls }),
     ...masterCredentials,
     ...connection,
     // ioredis asks one sentinel at a time and, by default, waits for its answer forever: a hung
@@ -78,14 +83,21 @@ function sentinelClient(endpoint: SentinelEndpoint, options: ResolvedManagerOpti
     sentinelCommandTimeout: options.commandTimeout,
     // When no sentinel answered: the same backoff as a reconnection (retryBaseDelay, retryMaxDelay).
     sentinelRetryStrategy: (attempt) => connection.retryStrategy?.(attempt) ?? null,
-    // A failover whose old master stays up (SENTINEL FAILOVER, a partition that heals) leaves it a
-    // master that takes writes, evictions included, until Sentinel demotes it ~10 s later and
-    // drops them. Subscribed to +switch-master on the sentinels, the client moves within ms of it.
-    failoverDetector: true,
   });
-  // QUIT ends the connection but not the failover detector's subscriptions (ioredis 5.11): without
-  // this, every closed manager would leave one connection open to each sentinel.
-  client.on('end', () => client.disconnect());
+  // One subscription per sentinel to +switch-master (see follow-failovers.ts for why not ioredis'
+  // failoverDetector); it waits for its sentinel as long as it takes (no retry limit, no timeout).
+  const subscribers = endpoint.sentinels.map(
+    ({ host, port }) =>
+      new Redis({
+        host,
+        port,
+        ...sentinelAuth,
+        connectTimeout: options.socketConnectTimeout,
+        retryStrategy: connection.retryStrategy,
+        maxRetriesPerRequest: null,
+      }),
+  );
+  followFailovers(client, endpoint.name, subscribers);
   return client;
 }
 
