@@ -48,6 +48,8 @@ function reported(events: readonly CacheEvent[]): string {
 describeOnRedis('sentinel: a master, a replica and three sentinels, real redis-server processes', () => {
   let topology: RedisSentinel;
   let manager: CacheManager | undefined;
+  /** The load of a failover test, stopped after it even when the test failed half-way. */
+  let load: SteadyLoad | undefined;
   const figures: string[] = [];
 
   before(async function () {
@@ -59,8 +61,10 @@ describeOnRedis('sentinel: a master, a replica and three sentinels, real redis-s
     if (figures.length > 0) console.log(`\n${figures.map((line) => `  ${line}`).join('\n')}\n`);
   });
   afterEach(async () => {
+    await load?.stop();
     await manager?.close();
     manager = undefined;
+    load = undefined;
   });
 
   /** `sentinel` options for this topology; `change` swaps the name or a password for a wrong one. */
@@ -171,39 +175,43 @@ describeOnRedis('sentinel: a master, a replica and three sentinels, real redis-s
     await waitUntil(() => manager!.isAvailable, 5000, 'the manager did not connect through the sentinels');
     const oldMaster = (await topology.agreedMaster())!.port;
     const replica = topology.dataPorts.find((port) => port !== oldMaster)!;
-    const load = new SteadyLoad(manager, 20);
+    const running = new SteadyLoad(manager, 20);
+    load = running;
 
     await sleep(1500); // healthy, with evictions
-    await load.pauseEvictions();
+    await running.pauseEvictions();
     // A kill before the replica received an eviction loses it (replication is asynchronous, see the
     // README): this test is about following a failover, so the kill waits until the replica caught up.
     await topology.waitForReplica(oldMaster, replica);
-    const evictionsBeforeKill = load.done.length;
+    const evictionsBeforeKill = running.done.length;
     const killedAt = performance.now();
     await topology.node(oldMaster).kill();
-    load.evicting = true;
+    running.evicting = true;
     const promotedAfter = await topology.waitForMaster(replica, RESUME_BOUND_MS);
-    const { reconnectedAt, resumedAt } = await load.resumedAfter(killedAt, RESUME_BOUND_MS);
+    const { reconnectedAt, resumedAt } = await running.resumedAfter(killedAt, RESUME_BOUND_MS);
     await sleep(1500); // on the new master, with evictions
-    await load.stop();
+    await running.stop();
 
     expect(await connectedPort(manager)).to.equal(replica);
-    expect(load.thrown(), 'no call threw').to.deep.equal([]);
-    expect(load.wrongValues().slice(0, 5), `calls with a wrong or pre-eviction value, of ${load.calls.length}`).to.deep.equal([]);
+    expect(running.thrown(), 'no call threw').to.deep.equal([]);
+    expect(
+      running.wrongValues().slice(0, 5),
+      `calls with a wrong or pre-eviction value, of ${running.calls.length}`,
+    ).to.deep.equal([]);
     figures.push(
       `sentinel failover (SIGKILL of the master) under load: 20 callers, factory ${FACTORY_MS} ms, commandTimeout ${COMMAND_TIMEOUT} ms`,
-      ...load.latencyRows({
+      ...running.latencyRows({
         'healthy (before the kill)': (start) => start < killedAt,
         'outage (kill → caching resumed)': (start) => start >= killedAt && start < resumedAt,
         'on the new master (1.5 s)': (start) => start >= resumedAt,
       }),
       `  the client reconnected ${(reconnectedAt - killedAt).toFixed(0)} ms after the kill (the sentinels all agreed after ${promotedAfter.toFixed(0)} ms); caching resumed (first hit) after ${(resumedAt - killedAt).toFixed(0)} ms`,
-      `  evictions: ${load.done.length} of ${load.tried} done (${evictionsBeforeKill} before the kill); hit ratio once resumed: ${load.hitRatioSince(resumedAt)}`,
+      `  evictions: ${running.done.length} of ${running.tried} done (${evictionsBeforeKill} before the kill); hit ratio once resumed: ${running.hitRatioSince(resumedAt)}`,
     );
-    const slowest = Math.max(...load.calls.map((c) => c.ms));
+    const slowest = Math.max(...running.calls.map((c) => c.ms));
     expect(slowest, `the slowest call (bound: commandTimeout + factory + 150 ms)`).to.be.below(CALL_BOUND_MS);
     expect(resumedAt - killedAt, 'caching resumed').to.be.below(RESUME_BOUND_MS);
-    expect(load.done.length - evictionsBeforeKill, 'evictions worked on the new master').to.be.greaterThan(0);
+    expect(running.done.length - evictionsBeforeKill, 'evictions worked on the new master').to.be.greaterThan(0);
   });
 
   it('SENTINEL FAILOVER (the old master stays up): the client moves at once; only evictions acknowledged by the old master meanwhile are lost', async function () {
@@ -215,12 +223,13 @@ describeOnRedis('sentinel: a master, a replica and three sentinels, real redis-s
     const oldMaster = (await topology.agreedMaster())!.port;
     const newMaster = topology.dataPorts.find((port) => port !== oldMaster)!;
     expect(await connectedPort(m)).to.equal(oldMaster);
-    const load = new SteadyLoad(m, 20);
+    const running = new SteadyLoad(m, 20);
+    load = running;
     await sleep(1000);
-    await load.pauseEvictions();
+    await running.pauseEvictions();
     await topology.waitForReplica(oldMaster, newMaster); // as above: no eviction lost to replication lag
 
-    load.evicting = true;
+    running.evicting = true;
     const asked = performance.now();
     await topology.failover();
     const [agreedAfter, movedAfter] = await Promise.all([
@@ -233,26 +242,26 @@ describeOnRedis('sentinel: a master, a replica and three sentinels, real redis-s
     ]);
     const movedAt = asked + movedAfter;
     await sleep(1000);
-    await load.stop();
+    await running.stop();
 
     // From the promotion to +switch-master the old master is still a master: what it acknowledges
     // then never reaches the new one. Those evictions may be lost; every other one must hold.
     const inWindow = (e: Eviction) => e.end >= asked && e.start <= movedAt;
-    expect(load.thrown(), 'no call threw').to.deep.equal([]);
-    expect(load.wrongValues(inWindow).slice(0, 5), 'values older than an eviction outside the window').to.deep.equal([]);
-    const stale = load.wrongValues().length;
+    expect(running.thrown(), 'no call threw').to.deep.equal([]);
+    expect(running.wrongValues(inWindow).slice(0, 5), 'values older than an eviction outside the window').to.deep.equal([]);
+    const stale = running.wrongValues().length;
     figures.push(
       `SENTINEL FAILOVER under the same load: the client was on the new master ${movedAfter.toFixed(0)} ms after the command (the sentinels all agreed after ${agreedAfter.toFixed(0)} ms)`,
-      ...load.latencyRows({
+      ...running.latencyRows({
         before: (start) => start < asked,
         'failover (command → client moved)': (start) => start >= asked && start < movedAt,
         after: (start) => start >= movedAt,
       }),
-      `  ${load.done.filter(inWindow).length} evictions acknowledged in that window; ${stale} of ${load.calls.length} reads then returned a value older than one of them (until a later eviction)`,
+      `  ${running.done.filter(inWindow).length} evictions acknowledged in that window; ${stale} of ${running.calls.length} reads then returned a value older than one of them (until a later eviction)`,
     );
     // Without following +switch-master, the client stays on the old master until Sentinel demotes it (~10 s).
     expect(movedAfter - agreedAfter, 'ms from the sentinels agreeing to the client on the new master').to.be.below(2000);
-    expect(Math.max(...load.calls.map((c) => c.ms))).to.be.below(CALL_BOUND_MS);
+    expect(Math.max(...running.calls.map((c) => c.ms))).to.be.below(CALL_BOUND_MS);
   });
 
   // Last: a sentinel resumed from SIGSTOP sees its clock jump and enters TILT mode (30 s without
