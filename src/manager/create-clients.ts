@@ -3,6 +3,7 @@ import { Cluster, Redis, type RedisOptions } from 'ioredis';
 import type { RedisClient } from '../client/redis-client.js';
 import { definedOnly } from '../core/config-error.js';
 import { createEmbeddedClient } from './embedded-client.js';
+import { followFailovers } from './follow-failovers.js';
 import type { ResolvedManagerOptions } from './manager-options.js';
 import type { ClusterEndpoint, RedisServer, SentinelEndpoint } from './redis-url.js';
 
@@ -64,14 +65,40 @@ function sentinelClient(endpoint: SentinelEndpoint, options: ResolvedManagerOpti
   const [first] = endpoint.sentinels;
   const master = endpoint.master ? serverOptions(endpoint.master, options.tls) : {};
   const { host: _h, port: _p, ...masterCredentials } = master;
-  return new Redis({
+  const connection = connectionOptions(options);
+  const sentinelAuth = {
+    ...definedOnly({ username: first?.username, password: first?.password }),
+    ...(first?.tls && { tls: options.tls ?? {} }),
+  };
+  const client = new Redis({
     sentinels: endpoint.sentinels.map(({ host, port }) => ({ host, port })),
     name: endpoint.name,
-    ...definedOnly({ sentinelUsername: first?.username, sentinelPassword: first?.password }),
-    ...(first?.tls && { enableTLSForSentinelMode: true, sentinelTLS: options.tls ?? {} }),
+    ...definedOnly({ sentinelUsername: sentinelAuth.username, sentinelPassword: sentinelAuth.password }),
+    ...(sentinelAuth.tls && { enableTLSForSentinelMode: true, sentinelTLS: sentinelAuth.tls }),
     ...masterCredentials,
-    ...connectionOptions(options),
+    ...connection,
+    // ioredis asks one sentinel at a time and, by default, waits for its answer forever: a hung
+    // sentinel (it accepts the connection, answers nothing) would stop every (re)connection, so a
+    // failover would never be followed. Bounded like any command, it moves on to the next one.
+    sentinelCommandTimeout: options.commandTimeout,
+    // When no sentinel answered: the same backoff as a reconnection (retryBaseDelay, retryMaxDelay).
+    sentinelRetryStrategy: (attempt) => connection.retryStrategy?.(attempt) ?? null,
   });
+  // One subscription per sentinel to +switch-master (see follow-failovers.ts for why not ioredis'
+  // failoverDetector); it waits for its sentinel as long as it takes (no retry limit, no timeout).
+  const subscribers = endpoint.sentinels.map(
+    ({ host, port }) =>
+      new Redis({
+        host,
+        port,
+        ...sentinelAuth,
+        connectTimeout: options.socketConnectTimeout,
+        retryStrategy: connection.retryStrategy,
+        maxRetriesPerRequest: null,
+      }),
+  );
+  followFailovers(client, endpoint.name, subscribers);
+  return client;
 }
 
 /** Connection fields from the parsed URL: ioredis never sees (and never re-parses) the URL itself. */
