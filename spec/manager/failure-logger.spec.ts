@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { expect } from 'chai';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import RedisMock from 'ioredis-mock';
 import { Cached } from '../../src/decorators/cached.js';
 import { CacheConfigError } from '../../src/errors.js';
@@ -8,7 +8,7 @@ import { CacheManager } from '../../src/manager/cache-manager.js';
 import type { CacheLogger } from '../../src/manager/failure-logger.js';
 import { describeOnRedis } from '../support/backends.js';
 import { sleep } from '../support/events.js';
-import { freePort, waitUntil } from '../support/redis-process.js';
+import { freePort, probe, waitUntil } from '../support/redis-process.js';
 
 /** A logger that keeps every line with its level. */
 class Lines implements CacheLogger {
@@ -221,7 +221,11 @@ describeOnRedis('the default failure logger, on a redis-server with --requirepas
     port = await freePort();
     const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--requirepass', PASSWORD];
     server = spawn('redis-server', args, { stdio: 'ignore' });
-    await waitUntil(() => authenticatedPing(port, PASSWORD), 5000, `redis-server on port ${port} did not start`);
+    await waitUntil(
+      () => probe(port, async (client) => (await client.ping()) === 'PONG', PASSWORD),
+      5000,
+      `redis-server on port ${port} did not start`,
+    );
   });
   after(async () => {
     await manager?.close();
@@ -245,16 +249,3 @@ describeOnRedis('the default failure logger, on a redis-server with --requirepas
     }
   });
 });
-
-async function authenticatedPing(port: number, password: string): Promise<boolean> {
-  const client = new Redis({ port, host: '127.0.0.1', password, lazyConnect: true, retryStrategy: () => null });
-  client.on('error', () => {});
-  try {
-    await client.connect();
-    return (await client.ping()) === 'PONG';
-  } catch {
-    return false;
-  } finally {
-    client.disconnect();
-  }
-}

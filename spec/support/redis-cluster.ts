@@ -4,7 +4,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
-import { waitUntil } from './redis-process.js';
+import { probe, waitUntil } from './redis-process.js';
 
 /** A TCP port free on 127.0.0.1, and its cluster bus port (port + 10000) free too. */
 async function freeClusterPort(taken: Set<number>): Promise<number> {
@@ -74,7 +74,11 @@ export class RedisCluster {
     args.push('--cluster-config-file', join(this.dir, `nodes-${port}.conf`), '--cluster-node-timeout', '2000');
     args.push('--save', '', '--appendonly', 'no', '--dir', this.dir);
     this.#processes.set(port, spawn('redis-server', args, { stdio: 'ignore' }));
-    await waitUntil(() => ping(port), 5000, `redis-server on port ${port} did not start`);
+    await waitUntil(
+      () => probe(port, async (client) => (await client.ping()) === 'PONG'),
+      5000,
+      `redis-server on port ${port} did not start`,
+    );
   }
 
   /** SIGKILL one node (e.g. a master, to force a failover). */
@@ -107,46 +111,22 @@ export class RedisCluster {
   async replicasInSync(masters: number): Promise<boolean> {
     let inSync = 0;
     for (const port of this.#processes.keys()) {
-      const client = new Redis({
-        port,
-        host: '127.0.0.1',
-        lazyConnect: true,
-        maxRetriesPerRequest: 0,
-        retryStrategy: () => null,
-      });
-      client.on('error', () => {});
-      try {
-        await client.connect();
+      const linked = await probe(port, async (client) => {
         const info = await client.info('replication');
-        if (info.includes('role:slave') && info.includes('master_link_status:up')) inSync++;
-      } catch {
-        return false;
-      } finally {
-        client.disconnect();
-      }
+        return info.includes('role:slave') && info.includes('master_link_status:up');
+      });
+      if (linked) inSync++;
     }
     return inSync === masters;
   }
 
+  /** Every node answers and sees cluster_state:ok. */
   async healthy(): Promise<boolean> {
     for (const port of this.#processes.keys()) {
-      const client = new Redis({
-        port,
-        host: '127.0.0.1',
-        lazyConnect: true,
-        maxRetriesPerRequest: 0,
-        retryStrategy: () => null,
-      });
-      client.on('error', () => {});
-      try {
-        await client.connect();
-        const info = (await client.call('CLUSTER', 'INFO')) as string;
-        if (!info.includes('cluster_state:ok')) return false;
-      } catch {
-        return false;
-      } finally {
-        client.disconnect();
-      }
+      const ok = await probe(port, async (client) =>
+        ((await client.call('CLUSTER', 'INFO')) as string).includes('cluster_state:ok'),
+      );
+      if (!ok) return false;
     }
     return true;
   }
@@ -160,18 +140,5 @@ export class RedisCluster {
   async stop(): Promise<void> {
     await Promise.all([...this.#processes.keys()].map((port) => this.kill(port)));
     rmSync(this.dir, { recursive: true, force: true });
-  }
-}
-
-async function ping(port: number): Promise<boolean> {
-  const client = new Redis({ port, host: '127.0.0.1', lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
-  client.on('error', () => {});
-  try {
-    await client.connect();
-    return (await client.ping()) === 'PONG';
-  } catch {
-    return false;
-  } finally {
-    client.disconnect();
   }
 }

@@ -74,10 +74,19 @@ export class RedisProcess {
 async function ping(port: number, extraArgs: string[]): Promise<boolean> {
   if (extraArgs.includes('--tls-port')) return true; // TLS servers are probed by their own test
   const requirepass = extraArgs.indexOf('--requirepass');
+  const password = requirepass >= 0 ? extraArgs[requirepass + 1] : undefined;
+  return probe(port, async (client) => (await client.ping()) === 'PONG', password);
+}
+
+/**
+ * Connect to 127.0.0.1:`port` once (no retries), run `ask`, disconnect: its answer, or false when
+ * the server can't be reached or `ask` throws. For readiness checks of the specs' own servers.
+ */
+export async function probe(port: number, ask: (client: Redis) => Promise<boolean>, password?: string): Promise<boolean> {
   const client = new Redis({
     port,
     host: '127.0.0.1',
-    ...(requirepass >= 0 && { password: extraArgs[requirepass + 1] }),
+    ...(password !== undefined && { password }),
     lazyConnect: true,
     connectTimeout: 200,
     maxRetriesPerRequest: 0,
@@ -86,7 +95,7 @@ async function ping(port: number, extraArgs: string[]): Promise<boolean> {
   client.on('error', () => {});
   try {
     await client.connect();
-    return (await client.ping()) === 'PONG';
+    return await ask(client);
   } catch {
     return false;
   } finally {

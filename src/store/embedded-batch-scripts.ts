@@ -1,4 +1,4 @@
-import type { EmbeddedTwin } from './embedded-scripts.js';
+import { type EmbeddedTwin, fenceToken } from './embedded-scripts.js';
 
 /*
  * The twins of the batch scripts in lua-scripts.ts (READ_FENCES_MANY, STORE_FENCED_MANY,
@@ -7,17 +7,8 @@ import type { EmbeddedTwin } from './embedded-scripts.js';
  */
 
 export const readFencesManyTwin: EmbeddedTwin = (run, keys, [fresh, lifetime]) => {
-  const token = (key: string, tokenIfMissing: string): string => {
-    const current = run.get(key);
-    if (current !== null) {
-      run.pexpire(key, lifetime!);
-      return current;
-    }
-    run.setPx(key, tokenIfMissing, lifetime!);
-    return tokenIfMissing;
-  };
-  const tokens = [token(keys[0]!, `${fresh}:n`)];
-  for (let i = 1; i < keys.length; i++) tokens.push(token(keys[i]!, `${fresh}:e`));
+  const tokens = [fenceToken(run, keys[0]!, `${fresh}:n`, lifetime!)];
+  for (let i = 1; i < keys.length; i++) tokens.push(fenceToken(run, keys[i]!, `${fresh}:e`, lifetime!));
   return tokens.join(' ');
 };
 

@@ -122,18 +122,21 @@ function flattened(text: string): string {
  * inputs and compares replies and keyspaces.
  */
 
-export const readFencesTwin: EmbeddedTwin = (run, [entryFence, namespaceFence], [fresh, lifetime]) => {
-  const token = (key: string, tokenIfMissing: string): string => {
-    const current = run.get(key);
-    if (current !== null) {
-      run.pexpire(key, lifetime!);
-      return current;
-    }
-    run.setPx(key, tokenIfMissing, lifetime!);
-    return tokenIfMissing;
-  };
-  return [token(entryFence!, `${fresh}:e`), token(namespaceFence!, `${fresh}:n`)];
-};
+/** FENCE_TOKEN's `token()`: a fence's token, creating a missing fence (a present one's lifetime refreshed). */
+export function fenceToken(run: EmbeddedRun, key: string, tokenIfMissing: string, lifetime: string): string {
+  const current = run.get(key);
+  if (current !== null) {
+    run.pexpire(key, lifetime);
+    return current;
+  }
+  run.setPx(key, tokenIfMissing, lifetime);
+  return tokenIfMissing;
+}
+
+export const readFencesTwin: EmbeddedTwin = (run, [entryFence, namespaceFence], [fresh, lifetime]) => [
+  fenceToken(run, entryFence!, `${fresh}:e`, lifetime!),
+  fenceToken(run, namespaceFence!, `${fresh}:n`, lifetime!),
+];
 
 export const storeFencedTwin: EmbeddedTwin = (
   run,
