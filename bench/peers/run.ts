@@ -1,0 +1,125 @@
+/**
+ * `npm run bench:peers`: ts-rc against the caches a user would otherwise pick, on the same Redis.
+ * Every round forks one fresh process per contender (so one's event-loop load never skews
+ * another's), lets them all set up, then runs each scenario on each contender in turn (order
+ * reversed every other round), one process busy at a time. Writes bench/results/peers.{md,svg,json}.
+ */
+import { type ChildProcess, fork } from 'node:child_process';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Redis } from 'ioredis';
+import { REDIS_URL, redisVersion } from '../fixture.js';
+import { envInt, environment } from '../harness.js';
+import { chart } from './chart.js';
+import { CONTENDERS, type ContenderInfo } from './contenders.js';
+import { report } from './report.js';
+import { type FromWorker, SCENARIOS } from './scenarios.js';
+import type { Figures } from './summary.js';
+
+const ROUNDS = envInt('BENCH_PEERS_ROUNDS', 7);
+const OUT = process.env.BENCH_PEERS_OUT ?? 'bench/results';
+const WORKER = new URL('./worker.js', import.meta.url);
+/** BENCH_PEERS_ONLY=id,id: those contenders (and the baseline) only. */
+const only = process.env.BENCH_PEERS_ONLY?.split(',');
+const contenders = CONTENDERS.filter((c, i) => i === 0 || (only ? only.includes(c.id) : !c.extra));
+
+/** A forked contender: ask it something, await its answer. */
+class Worker {
+  readonly #child: ChildProcess;
+  readonly #inbox: FromWorker[] = [];
+  #waiting: { resolve(m: FromWorker): void; reject(e: Error): void } | undefined;
+  #gone: Error | undefined;
+  readonly #exited: Promise<void>;
+
+  constructor(
+    readonly info: ContenderInfo,
+    round: number,
+  ) {
+    this.#child = fork(WORKER, [info.id, String(round)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    this.#child.on('message', (message: FromWorker) => {
+      const waiting = this.#waiting;
+      this.#waiting = undefined;
+      if (waiting) waiting.resolve(message);
+      else this.#inbox.push(message);
+    });
+    this.#exited = new Promise((resolve) =>
+      this.#child.on('exit', (code, signal) => {
+        this.#gone = new Error(`${info.id} exited (${signal ?? code}) before answering`);
+        this.#waiting?.reject(this.#gone);
+        resolve();
+      }),
+    );
+  }
+
+  async next<K extends FromWorker['kind']>(kind: K): Promise<Extract<FromWorker, { kind: K }>> {
+    const message =
+      this.#inbox.shift() ??
+      (await new Promise<FromWorker>((resolve, reject) => {
+        if (this.#gone) reject(this.#gone);
+        else this.#waiting = { resolve, reject };
+      }));
+    if (message.kind === 'failed') throw new Error(`${this.info.id} failed:\n${message.error}`);
+    if (message.kind !== kind) throw new Error(`${this.info.id} answered '${message.kind}', expected '${kind}'`);
+    return message as Extract<FromWorker, { kind: K }>;
+  }
+
+  ask(message: Parameters<NonNullable<ChildProcess['send']>>[0]): void {
+    this.#child.send(message);
+  }
+
+  /** Ask it to clean up, and wait until it has exited (a --cpu-prof profile is written on exit). */
+  async stop(): Promise<void> {
+    this.ask({ kind: 'stop' });
+    await this.next('stopped');
+    this.#child.disconnect();
+    await this.#exited;
+  }
+
+  kill(): void {
+    if (this.#child.exitCode === null) this.#child.kill();
+  }
+}
+
+async function runRound(round: number, figures: Map<string, Figures>): Promise<void> {
+  const workers = contenders.map((info) => new Worker(info, round));
+  try {
+    await Promise.all(workers.map((w) => w.next('ready')));
+    const order = round % 2 === 1 ? [...workers].reverse() : workers;
+    for (const scenario of SCENARIOS) {
+      for (const worker of order) {
+        worker.ask({ kind: 'run', scenario });
+        const mine = figures.get(worker.info.id)!;
+        if (scenario === 'stampede') mine.stampedes.push((await worker.next('stampede')).stampede);
+        else mine.timings[scenario].push((await worker.next('timing')).timing);
+      }
+    }
+    await Promise.all(workers.map((w) => w.stop()));
+  } finally {
+    for (const worker of workers) worker.kill();
+  }
+}
+
+const redis = new Redis(REDIS_URL);
+const figures = new Map<string, Figures>(
+  contenders.map((c) => [c.id, { timings: { 'hit-seq': [], 'hit-conc': [], 'miss-set': [] }, stampedes: [] }]),
+);
+try {
+  const env = environment(await redisVersion(redis));
+  const started = Date.now();
+  for (let round = 0; round < ROUNDS; round++) {
+    await runRound(round, figures);
+    process.stderr.write(`round ${round + 1}/${ROUNDS} done (${((Date.now() - started) / 1000).toFixed(0)} s)\n`);
+  }
+  const markdown = report(contenders, figures, env, ROUNDS);
+  console.log(markdown);
+  await mkdir(OUT, { recursive: true });
+  await writeFile(join(OUT, 'peers.md'), markdown);
+  await writeFile(join(OUT, 'peers.svg'), chart(contenders, figures, env));
+  await writeFile(
+    join(OUT, 'peers.json'),
+    `${JSON.stringify({ environment: env, rounds: ROUNDS, figures: Object.fromEntries(figures) }, null, 1)}\n`,
+  );
+  console.log(`\nwritten: ${join(OUT, 'peers.md')}, peers.svg, peers.json`);
+} finally {
+  await redis.quit();
+}
