@@ -1,6 +1,6 @@
 /** bench/results/peers.svg: one panel of horizontal bars per scenario, a row per contender, plain SVG. */
 import type { ContenderInfo } from './contenders.js';
-import { callsText, MACHINE } from './report.js';
+import { callsText } from './report.js';
 import { STAMPEDE_CALLERS, type THROUGHPUT } from './scenarios.js';
 import { type Figures, STAMPEDE_TARGET_MS, type Summary, summarize, TARGETS } from './summary.js';
 
@@ -28,6 +28,7 @@ interface Panel {
 const xml = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 const text = (x: number, y: number, body: string, attrs = '') =>
   `<text x="${x.toFixed(1)}" y="${y.toFixed(1)}" ${attrs}>${xml(body)}</text>`;
+const stripe = (row: number) => (row % 2 === 1 ? '#f8f9fa' : '#ffffff');
 const colorOf = (info: ContenderInfo) => (info.ours ? COLOR.ours : info.peer ? COLOR.peer : COLOR.raw);
 
 function panels(): Panel[] {
@@ -71,7 +72,7 @@ function drawPanel(panel: Panel, left: number, rows: readonly Summary[]): string
     `<line x1="${one}" y1="${TOP - 6}" x2="${one}" y2="${bottom}" stroke="#495057" stroke-dasharray="4 3"/>`,
     text(one, bottom + 14, '1.0×', 'font-size="11" fill="#495057" text-anchor="middle"'),
   ];
-  const labels: string[] = []; // drawn last, with a white halo, so no line crosses them
+  const labels: string[] = []; // drawn last, over the lines
   rows.forEach((row, i) => {
     const y = TOP + i * PITCH + (PITCH - BAR) / 2 - 4;
     const end = left + panel.value(row) * scale;
@@ -82,8 +83,12 @@ function drawPanel(panel: Panel, left: number, rows: readonly Summary[]): string
       const tx = (left + panel.target * scale).toFixed(1);
       out.push(`<line x1="${tx}" y1="${y - 3}" x2="${tx}" y2="${y + BAR + 3}" stroke="#212529" stroke-width="2"/>`);
     }
-    const halo = 'paint-order="stroke" stroke="#ffffff" stroke-width="3" stroke-linejoin="round"';
-    labels.push(text(end + 4, y + BAR - 5, panel.label(row), `font-size="11" fill="#212529" ${halo}`));
+    const label = panel.label(row);
+    // a plate of the row's colour under the label (11 px text, ~6 px a character), so no line crosses it
+    labels.push(
+      `<rect x="${(end + 2).toFixed(1)}" y="${y + 2}" width="${(label.length * 6 + 4).toFixed(1)}" height="${BAR - 4}" fill="${stripe(i)}"/>`,
+    );
+    labels.push(text(end + 4, y + BAR - 5, label, 'font-size="11" fill="#212529"'));
   });
   return [...out, ...labels];
 }
@@ -117,12 +122,10 @@ export function chart(contenders: readonly ContenderInfo[], figures: ReadonlyMap
       'font-size="17" font-weight="600" fill="#212529"',
     ),
     ...environment.split('\n').map((line, i) => text(MARGIN, 50 + i * 16, line, 'font-size="12" fill="#495057"')),
-    text(MARGIN, 82, `${MACHINE}.`, 'font-size="12" fill="#495057"'),
   ];
   rows.forEach((row, i) => {
     const y = TOP + i * PITCH;
-    if (i % 2 === 1)
-      out.push(`<rect x="${MARGIN}" y="${y - 4}" width="${WIDTH - 2 * MARGIN}" height="${PITCH}" fill="#f8f9fa"/>`);
+    out.push(`<rect x="${MARGIN}" y="${y - 4}" width="${WIDTH - 2 * MARGIN}" height="${PITCH}" fill="${stripe(i)}"/>`);
     out.push(text(MARGIN, y + 15, row.info.label.replace(/`/g, ''), 'font-size="13" fill="#212529"'));
   });
   let left = MARGIN + LABEL_WIDTH;
@@ -136,7 +139,7 @@ export function chart(contenders: readonly ContenderInfo[], figures: ReadonlyMap
     text(
       MARGIN,
       foot + 24,
-      "Bars: median over rounds of (raw plain's time ÷ the contender's, same round). Stampede: the same ratio of total times; label: loader calls, median total.",
+      "Bars: median over passes of (raw plain's time ÷ the contender's, same pass). Stampede: the same ratio of total times, per round; label: loader calls, median total.",
       'font-size="11" fill="#868e96"',
     ),
   );

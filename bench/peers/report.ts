@@ -2,12 +2,16 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ContenderInfo } from './contenders.js';
-import { SIZES, STAMPEDE_CALLERS, STAMPEDE_LOADER_MS, THROUGHPUT, type ThroughputScenario } from './scenarios.js';
+import {
+  HIT_IDS,
+  SIZES,
+  STAMPEDE_CALLERS,
+  STAMPEDE_LOADER_MS,
+  STAMPEDES,
+  THROUGHPUT,
+  type ThroughputScenario,
+} from './scenarios.js';
 import { bestPeer, type Figures, STAMPEDE_TARGET_MS, type Summary, summarize, TARGETS } from './summary.js';
-
-/** Said of the machine in every result: the figures mean little without it. */
-export const MACHINE =
-  'a shared 2-core VM: the client processes, the Redis server and other workers all run on the same two cores';
 
 const x = (ratio: number) => `${ratio.toFixed(2)}×`;
 const int = (n: number) => Math.round(n).toLocaleString('en');
@@ -61,6 +65,14 @@ function mainTable(rows: readonly Summary[]): string[] {
   ];
 }
 
+function spreadTable(rows: readonly Summary[]): string[] {
+  return [
+    '| contender | hit-seq | hit-conc (64) | miss-set |',
+    '|---|---:|---:|---:|',
+    ...rows.slice(1).map((r) => `| ${r.info.label} | ${THROUGHPUT.map((s) => r.quartiles[s].map(x).join('–')).join(' | ')} |`),
+  ];
+}
+
 function mediansTable(rows: readonly Summary[]): string[] {
   return [
     '| contender | hit-seq µs/op | CPU µs/op | hit-conc µs/op | CPU µs/op | miss-set µs/op | CPU µs/op |',
@@ -72,11 +84,27 @@ function mediansTable(rows: readonly Summary[]): string[] {
   ];
 }
 
+/** How the figures were taken, in one paragraph. */
+function method(base: string, rounds: number, passes: number): string {
+  const [seq, conc, miss] = THROUGHPUT.map((s) => SIZES[s]);
+  return [
+    `Ratio: throughput relative to ${base} (> 1 is faster): the median over ${rounds} rounds × ${passes} passes of`,
+    `(${base}'s µs/op ÷ the contender's, in the same pass).`,
+    'Each round forks a fresh process per contender; they run one at a time, in turn, the order reversed every pass,',
+    `after a warm-up pass each (${int(seq!.warmUpOps)}, ${int(conc!.warmUpOps)} and ${int(miss!.warmUpOps)} ops); ~1 KB JSON values.`,
+    `Per pass, hit-seq: ${int(seq!.ops)} sequential hits; hit-conc: ${int(conc!.ops)} hits, 64 in flight`,
+    `(${int(HIT_IDS)} entries read in turn); miss-set: ${int(miss!.ops)} sequential misses on new keys, a loader that`,
+    'resolves at once, then the store.',
+    `Stampede: ${int(STAMPEDE_CALLERS)} concurrent calls on one cold key, a ${STAMPEDE_LOADER_MS} ms loader,`,
+    `${STAMPEDES} per round: the loader's calls, and the median time until the last caller has its value.`,
+  ].join(' ');
+}
+
 export function report(
   contenders: readonly ContenderInfo[],
   figures: ReadonlyMap<string, Figures>,
   environment: string,
-  rounds: number,
+  { rounds, passes }: { rounds: number; passes: number },
 ): string {
   const rows = summarize(contenders, figures);
   const base = contenders[0]!.label;
@@ -84,20 +112,18 @@ export function report(
     '# ts-rc and its peers on the L2 path (`npm run bench:peers`)',
     '',
     ...environment.split('\n').map((line) => `${line}  `),
-    `Machine: ${MACHINE}. Expect ±10% between runs.`,
     '',
     ...mainTable(rows),
     '',
-    `Ratio: throughput relative to ${base} (> 1 is faster): the median over ${rounds} rounds of (${base}'s µs/op ÷ the` +
-      " contender's, in the same round). Every contender runs in its own process, one at a time, on ~1 KB JSON values." +
-      ` hit-seq: ${int(SIZES['hit-seq'].ops)} sequential hits; hit-conc: ${int(SIZES['hit-conc'].ops)} hits, 64 in flight` +
-      ` (1,024 entries read in turn); miss-set: ${int(SIZES['miss-set'].ops)} sequential misses on new keys, a loader that` +
-      ` resolves at once, then the store. Stampede: ${int(STAMPEDE_CALLERS)} concurrent calls on one cold key, a` +
-      ` ${STAMPEDE_LOADER_MS} ms loader; the loader's calls, and the median time until the last caller has its value.`,
+    method(base, rounds, passes),
     '',
     `Targets for ts-rc (issue #9): hit-seq ≥ ${x(TARGETS['hit-seq'])}, hit-conc ≥ ${x(TARGETS['hit-conc'])},` +
       ` miss-set ≥ ${x(TARGETS['miss-set'])}, stampede 1 loader call and ≤ 1.1× the loader's time` +
       ` (${int(STAMPEDE_TARGET_MS)} ms). ✓ met; ✗ missed, by the percentage shown.`,
+    '',
+    'Spread of the paired ratios (first to third quartile over the passes):',
+    '',
+    ...spreadTable(rows),
     '',
     "Medians per operation (wall time, and the CPU time of the contender's own process: user + system):",
     '',

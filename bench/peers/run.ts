@@ -1,11 +1,12 @@
 /**
  * `npm run bench:peers`: ts-rc against the caches a user would otherwise pick, on the same Redis.
  * Every round forks one fresh process per contender (so one's event-loop load never skews
- * another's), lets them all set up, then runs each scenario on each contender in turn (order
- * reversed every other round), one process busy at a time. Writes bench/results/peers.{md,svg,json}.
+ * another's) and lets them all set up; then, one process busy at a time, it runs each scenario
+ * pass by pass on each contender in turn, the order reversed every pass, so that a contender's
+ * pass and the baseline's are seconds apart. Writes bench/results/peers.{md,svg,json}.
  */
 import { type ChildProcess, fork } from 'node:child_process';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { REDIS_URL, redisVersion } from '../fixture.js';
@@ -13,10 +14,10 @@ import { envInt, environment } from '../harness.js';
 import { chart } from './chart.js';
 import { CONTENDERS, type ContenderInfo } from './contenders.js';
 import { report } from './report.js';
-import { type FromWorker, SCENARIOS } from './scenarios.js';
+import { type FromWorker, PASSES, SCENARIOS, STAMPEDES } from './scenarios.js';
 import type { Figures } from './summary.js';
 
-const ROUNDS = envInt('BENCH_PEERS_ROUNDS', 7);
+const ROUNDS = envInt('BENCH_PEERS_ROUNDS', 5);
 const OUT = process.env.BENCH_PEERS_OUT ?? 'bench/results';
 const WORKER = new URL('./worker.js', import.meta.url);
 /** BENCH_PEERS_ONLY=id,id: those contenders (and the baseline) only. */
@@ -84,13 +85,15 @@ async function runRound(round: number, figures: Map<string, Figures>): Promise<v
   const workers = contenders.map((info) => new Worker(info, round));
   try {
     await Promise.all(workers.map((w) => w.next('ready')));
-    const order = round % 2 === 1 ? [...workers].reverse() : workers;
+    let turn = round;
     for (const scenario of SCENARIOS) {
-      for (const worker of order) {
-        worker.ask({ kind: 'run', scenario });
-        const mine = figures.get(worker.info.id)!;
-        if (scenario === 'stampede') mine.stampedes.push((await worker.next('stampede')).stampede);
-        else mine.timings[scenario].push((await worker.next('timing')).timing);
+      for (let pass = 0; pass < (scenario === 'stampede' ? STAMPEDES : PASSES); pass++) {
+        for (const worker of turn++ % 2 === 1 ? [...workers].reverse() : workers) {
+          worker.ask({ kind: 'run', scenario, warmUp: pass === 0 });
+          const mine = figures.get(worker.info.id)!;
+          if (scenario === 'stampede') mine.stampedes.push((await worker.next('stampede')).stampede);
+          else mine.timings[scenario].push((await worker.next('timing')).timing);
+        }
       }
     }
     await Promise.all(workers.map((w) => w.stop()));
@@ -99,27 +102,41 @@ async function runRound(round: number, figures: Map<string, Figures>): Promise<v
   }
 }
 
-const redis = new Redis(REDIS_URL);
-const figures = new Map<string, Figures>(
-  contenders.map((c) => [c.id, { timings: { 'hit-seq': [], 'hit-conc': [], 'miss-set': [] }, stampedes: [] }]),
-);
-try {
-  const env = environment(await redisVersion(redis));
-  const started = Date.now();
-  for (let round = 0; round < ROUNDS; round++) {
-    await runRound(round, figures);
-    process.stderr.write(`round ${round + 1}/${ROUNDS} done (${((Date.now() - started) / 1000).toFixed(0)} s)\n`);
-  }
-  const markdown = report(contenders, figures, env, ROUNDS);
-  console.log(markdown);
-  await mkdir(OUT, { recursive: true });
-  await writeFile(join(OUT, 'peers.md'), markdown);
-  await writeFile(join(OUT, 'peers.svg'), chart(contenders, figures, env));
-  await writeFile(
-    join(OUT, 'peers.json'),
-    `${JSON.stringify({ environment: env, rounds: ROUNDS, figures: Object.fromEntries(figures) }, null, 1)}\n`,
-  );
-  console.log(`\nwritten: ${join(OUT, 'peers.md')}, peers.svg, peers.json`);
-} finally {
-  await redis.quit();
+/** What a run measured, as saved in peers.json (BENCH_PEERS_FROM=that file re-renders it without measuring). */
+interface Saved {
+  readonly environment: string;
+  readonly rounds: number;
+  readonly passes: number;
+  readonly figures: Record<string, Figures>;
 }
+
+async function measure(): Promise<Saved> {
+  const redis = new Redis(REDIS_URL);
+  try {
+    const machine = process.env.BENCH_MACHINE; // what the numbers can't say about the machine
+    const where = [environment(await redisVersion(redis)), ...(machine ? [`machine: ${machine}`] : [])].join('\n');
+    const figures = new Map<string, Figures>(
+      contenders.map((c) => [c.id, { timings: { 'hit-seq': [], 'hit-conc': [], 'miss-set': [] }, stampedes: [] }]),
+    );
+    const started = Date.now();
+    for (let round = 0; round < ROUNDS; round++) {
+      await runRound(round, figures);
+      process.stderr.write(`round ${round + 1}/${ROUNDS} done (${((Date.now() - started) / 1000).toFixed(0)} s)\n`);
+    }
+    return { environment: where, rounds: ROUNDS, passes: PASSES, figures: Object.fromEntries(figures) };
+  } finally {
+    await redis.quit();
+  }
+}
+
+const from = process.env.BENCH_PEERS_FROM;
+const saved: Saved = from ? JSON.parse(await readFile(from, 'utf8')) : await measure();
+const figures = new Map(Object.entries(saved.figures));
+const shown = CONTENDERS.filter((c) => figures.has(c.id));
+const markdown = report(shown, figures, saved.environment, saved);
+console.log(markdown);
+await mkdir(OUT, { recursive: true });
+await writeFile(join(OUT, 'peers.md'), markdown);
+await writeFile(join(OUT, 'peers.svg'), chart(shown, figures, saved.environment));
+if (!from) await writeFile(join(OUT, 'peers.json'), `${JSON.stringify(saved, null, 1)}\n`);
+console.log(`\nwritten: ${join(OUT, 'peers.md')}, peers.svg${from ? '' : ', peers.json'}`);

@@ -8,19 +8,25 @@ export type Scenario = ThroughputScenario | 'stampede';
 export const SCENARIOS: readonly Scenario[] = [...THROUGHPUT, 'stampede'];
 
 /** Entries seeded for the hit scenarios, read in turn: with 64 in flight no two reads share a key. */
-export const HIT_IDS = 1024;
+export const HIT_IDS = 256;
 export const STAMPEDE_CALLERS = envInt('BENCH_PEERS_CALLERS', 1000);
 export const STAMPEDE_LOADER_MS = 50;
 
-/** Operations per pass. Each worker runs one warm-up pass, then PASSES measured ones. */
-export const SIZES: Record<ThroughputScenario, { concurrency: number; ops: number }> = {
-  'hit-seq': { concurrency: 1, ops: envInt('BENCH_PEERS_OPS_SEQ', 1000) },
-  'hit-conc': { concurrency: 64, ops: envInt('BENCH_PEERS_OPS_CONC', 5000) },
-  'miss-set': { concurrency: 1, ops: envInt('BENCH_PEERS_OPS_MISS', 500) },
+/**
+ * Operations per pass, and in the unmeasured warm-up pass each worker runs first. A round
+ * measures PASSES short passes of each scenario on every contender, in turn (order reversed every
+ * pass), so that a pass and the baseline's it is paired with are well under a second apart.
+ */
+export const SIZES: Record<ThroughputScenario, { concurrency: number; ops: number; warmUpOps: number }> = {
+  'hit-seq': { concurrency: 1, ops: envInt('BENCH_PEERS_OPS_SEQ', 400), warmUpOps: 1500 },
+  'hit-conc': { concurrency: 64, ops: envInt('BENCH_PEERS_OPS_CONC', 2000), warmUpOps: 6000 },
+  'miss-set': { concurrency: 1, ops: envInt('BENCH_PEERS_OPS_MISS', 200), warmUpOps: 1000 },
 };
-export const PASSES = envInt('BENCH_PEERS_PASSES', 3);
+export const PASSES = envInt('BENCH_PEERS_PASSES', 7);
+/** Measured stampedes per contender per round (after one warm-up). */
+export const STAMPEDES = 2;
 
-/** One round's figures for a throughput scenario: wall and this process's CPU µs per operation. */
+/** One pass of a throughput scenario: wall and this process's CPU µs per operation. */
 export interface Timing {
   readonly usPerOp: number;
   readonly cpuUsPerOp: number;
@@ -32,7 +38,9 @@ export interface Stampede {
   readonly ms: number;
 }
 
-export type ToWorker = { readonly kind: 'run'; readonly scenario: Scenario } | { readonly kind: 'stop' };
+export type ToWorker =
+  | { readonly kind: 'run'; readonly scenario: Scenario; readonly warmUp: boolean }
+  | { readonly kind: 'stop' };
 export type FromWorker =
   | { readonly kind: 'ready' }
   | { readonly kind: 'timing'; readonly timing: Timing }

@@ -3,7 +3,7 @@ import { median, pairedRatio, type Result, resultOf } from '../harness.js';
 import type { ContenderInfo } from './contenders.js';
 import { STAMPEDE_LOADER_MS, type Stampede, THROUGHPUT, type ThroughputScenario, type Timing } from './scenarios.js';
 
-/** What one contender measured, round by round (index = round). */
+/** What one contender measured: every pass (same index = measured next to each other), every round's stampede. */
 export interface Figures {
   readonly timings: Record<ThroughputScenario, Timing[]>;
   readonly stampedes: Stampede[];
@@ -11,9 +11,11 @@ export interface Figures {
 
 export interface Summary {
   readonly info: ContenderInfo;
-  /** Throughput relative to the baseline: the median over rounds of (baseline µs/op ÷ this µs/op). */
+  /** Throughput relative to the baseline: the median over passes of (baseline µs/op ÷ this µs/op). */
   readonly ratio: Record<ThroughputScenario, number>;
-  /** Medians over rounds: wall and this process's CPU µs per operation. */
+  /** The spread of those per-pass ratios: first and third quartiles. */
+  readonly quartiles: Record<ThroughputScenario, readonly [number, number]>;
+  /** Medians over passes: wall and this process's CPU µs per operation. */
   readonly usPerOp: Record<ThroughputScenario, number>;
   readonly cpuUsPerOp: Record<ThroughputScenario, number>;
   readonly stampede: {
@@ -54,6 +56,7 @@ export function summarize(contenders: readonly ContenderInfo[], figures: Readonl
     return {
       info,
       ratio: of((s) => speedup(wall(mine, s), wall(base, s))),
+      quartiles: of((s) => quartiles(mine.timings[s].map((t, i) => base.timings[s][i]!.usPerOp / t.usPerOp))),
       usPerOp: of((s) => median(mine.timings[s].map((t) => t.usPerOp))),
       cpuUsPerOp: of((s) => median(mine.timings[s].map((t) => t.cpuUsPerOp))),
       stampede: {
@@ -64,6 +67,12 @@ export function summarize(contenders: readonly ContenderInfo[], figures: Readonl
       },
     };
   });
+}
+
+function quartiles(values: readonly number[]): readonly [number, number] {
+  const sorted = [...values].sort((a, b) => a - b);
+  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
+  return [at(0.25), at(0.75)];
 }
 
 /** The third-party library with the best geometric mean of the three throughput ratios. */

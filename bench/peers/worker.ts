@@ -6,13 +6,12 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { sampleUser } from '../fixture.js';
-import { median, runRound } from '../harness.js';
+import { runRound } from '../harness.js';
 import type { Loader, PeerAdapter } from './adapter.js';
 import { CONTENDERS } from './contenders.js';
 import {
   type FromWorker,
   HIT_IDS,
-  PASSES,
   type Scenario,
   SIZES,
   STAMPEDE_CALLERS,
@@ -32,17 +31,17 @@ const instant: Loader = () => Promise.resolve(sampleUser());
 const hitIds = Array.from({ length: HIT_IDS }, (_, i) => `u-${i}`);
 let hits = 0;
 let misses = 0;
+let stampedes = 0;
 
-/** A scenario's warm-up pass (JIT, connections, scripts), then PASSES measured ones: their medians. */
-async function timed(adapter: PeerAdapter, scenario: Exclude<Scenario, 'stampede'>): Promise<Timing> {
-  const size = { ...SIZES[scenario], rounds: 1 };
+/** One measured pass of a scenario, after an unmeasured one when `warmUp` (JIT, connections, scripts). */
+async function timed(adapter: PeerAdapter, scenario: Exclude<Scenario, 'stampede'>, warmUp: boolean): Promise<Timing> {
+  const { concurrency, ops, warmUpOps } = SIZES[scenario];
   const op =
     scenario === 'miss-set' ? () => adapter.miss(`m${round}-${misses++}`, instant) : () => adapter.hit(hitIds[hits++ % HIT_IDS]!);
-  await runRound(op, size);
-  const passes: [number, number][] = [];
-  for (let i = 0; i < PASSES; i++) passes.push(await runRound(op, size));
+  if (warmUp) await runRound(op, { concurrency, ops: warmUpOps, rounds: 1 });
+  const [usPerOp, cpuUsPerOp] = await runRound(op, { concurrency, ops, rounds: 1 });
   if (scenario === 'miss-set') await adapter.hit(`m${round}-${misses - 1}`); // the last miss was stored
-  return { usPerOp: median(passes.map((p) => p[0])), cpuUsPerOp: median(passes.map((p) => p[1])) };
+  return { usPerOp, cpuUsPerOp };
 }
 
 /** Many callers at once on one cold id, with a slow loader. */
@@ -68,10 +67,10 @@ async function main(adapter: PeerAdapter): Promise<void> {
   for await (const message of messages()) {
     if (message.kind === 'stop') break;
     if (message.scenario === 'stampede') {
-      await stampede(adapter, `w${round}`); // warm-up, on another cold id
-      send({ kind: 'stampede', stampede: await stampede(adapter, `s${round}`) });
+      if (message.warmUp) await stampede(adapter, `w${round}`); // on another cold id
+      send({ kind: 'stampede', stampede: await stampede(adapter, `s${round}-${stampedes++}`) });
     } else {
-      send({ kind: 'timing', timing: await timed(adapter, message.scenario) });
+      send({ kind: 'timing', timing: await timed(adapter, message.scenario, message.warmUp) });
     }
   }
   await adapter.teardown();
