@@ -65,6 +65,13 @@ export const CONTENDERS: readonly ContenderInfo[] = [
     load: () => import('./type-cacheable.js'),
   },
   {
+    id: 'raw-plain-again',
+    label: 'raw ioredis, plain (A/A check)',
+    extra: true,
+    packages: ioredis,
+    load: () => import('./raw-plain-again.js'),
+  },
+  {
     id: 'ts-rc-no-auto-pipelining',
     label: 'ts-rc `getOrSet`, `autoPipelining: false`',
     ours: true,

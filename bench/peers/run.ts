@@ -17,7 +17,7 @@ import { report } from './report.js';
 import { type FromWorker, PASSES, SCENARIOS, STAMPEDES } from './scenarios.js';
 import type { Figures } from './summary.js';
 
-const ROUNDS = envInt('BENCH_PEERS_ROUNDS', 5);
+const ROUNDS = envInt('BENCH_PEERS_ROUNDS', 7);
 const OUT = process.env.BENCH_PEERS_OUT ?? 'bench/results';
 const WORKER = new URL('./worker.js', import.meta.url);
 /** BENCH_PEERS_ONLY=id,id: those contenders (and the baseline) only. */
