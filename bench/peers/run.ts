@@ -110,6 +110,14 @@ interface Saved {
   readonly figures: Record<string, Figures>;
 }
 
+/** peers.json: one line per contender, µs to 0.01, so that a new run's diff stays readable. */
+function toJson({ figures, ...rest }: Saved): string {
+  const rounded = (_key: string, value: unknown) => (typeof value === 'number' ? Math.round(value * 100) / 100 : value);
+  const lines = Object.entries(figures).map(([id, f]) => `  ${JSON.stringify(id)}: ${JSON.stringify(f, rounded)}`);
+  const head = JSON.stringify(rest, null, 1).slice(0, -2); // without the closing brace
+  return `${head},\n "figures": {\n${lines.join(',\n')}\n }\n}\n`;
+}
+
 async function measure(): Promise<Saved> {
   const redis = new Redis(REDIS_URL);
   try {
@@ -138,5 +146,5 @@ console.log(markdown);
 await mkdir(OUT, { recursive: true });
 await writeFile(join(OUT, 'peers.md'), markdown);
 await writeFile(join(OUT, 'peers.svg'), chart(shown, figures, saved.environment));
-if (!from) await writeFile(join(OUT, 'peers.json'), `${JSON.stringify(saved, null, 1)}\n`);
-console.log(`\nwritten: ${join(OUT, 'peers.md')}, peers.svg${from ? '' : ', peers.json'}`);
+await writeFile(join(OUT, 'peers.json'), toJson(saved));
+console.log(`\nwritten: ${join(OUT, 'peers.md')}, peers.svg, peers.json`);
