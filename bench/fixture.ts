@@ -4,11 +4,11 @@ export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 /** Key prefix of every benchmark entry, so a run can clean up after itself. */
 export const PREFIX = 'ts-rc-bench';
 
-/** Remove the benchmark's keys (entries and eviction fences, which live under `<prefix>~`). */
-export async function cleanup(client: RedisClient): Promise<void> {
+/** Remove the benchmark's keys (entries and eviction fences, which live under `<prefix>~`), or those matching `pattern`. */
+export async function cleanup(client: RedisClient, pattern = `${PREFIX}*`): Promise<void> {
   let cursor = '0';
   do {
-    const [next, keys] = await client.scan(cursor, 'MATCH', `${PREFIX}*`, 'COUNT', 1000);
+    const [next, keys] = await client.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
     cursor = next;
     if (keys.length > 0) await client.unlink(...keys);
   } while (cursor !== '0');

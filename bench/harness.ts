@@ -29,7 +29,7 @@ export interface Result {
 }
 
 /** Run `ops` operations with `concurrency` workers each awaiting one at a time; returns wall and CPU µs/op. */
-async function runRound(op: Contender['op'], { ops, concurrency }: Scenario): Promise<[number, number]> {
+export async function runRound(op: Contender['op'], { ops, concurrency }: Scenario): Promise<[number, number]> {
   let left = ops;
   const worker = async () => {
     while (left > 0) {
@@ -64,10 +64,13 @@ export async function compare(contenders: readonly Contender[], scenario: Scenar
       }
     }
   }
-  return contenders.map((c, i) => {
-    const medianUs = median(samples[i]!);
-    return { name: c.name, medianUs, opsPerSec: 1e6 / medianUs, samples: samples[i]!, cpuSamples: cpuSamples[i]! };
-  });
+  return contenders.map((c, i) => resultOf(c.name, samples[i]!, cpuSamples[i]!));
+}
+
+/** A result from every round's wall and CPU µs/op. */
+export function resultOf(name: string, samples: readonly number[], cpuSamples: readonly number[]): Result {
+  const medianUs = median(samples);
+  return { name, medianUs, opsPerSec: 1e6 / medianUs, samples, cpuSamples };
 }
 
 export function median(values: readonly number[]): number {
