@@ -1,10 +1,21 @@
 /** Counters for one namespace or for the whole manager. */
 export interface CacheCounters {
+  /** Lookups that found a fresh entry. */
   hits: number;
+  /** Lookups that found none and started a load (`getOrSet`), or returned null (`get`). */
   misses: number;
+  /**
+   * `getOrSet` calls that found no entry and joined a load another caller had started
+   * (single-flight): neither a hit nor a miss, left out of `hitRatio`, and with no event.
+   */
+  joined: number;
+  /** Entries written. */
   sets: number;
+  /** Entries removed (one per key, also by pattern). */
   evictions: number;
+  /** Failures reported on the `'error'` event. */
   errors: number;
+  /** Stale values served (grace, soft timeout). */
   stale: number;
 }
 
@@ -17,7 +28,7 @@ export interface CacheStats extends CacheCounters {
 export type CounterName = keyof CacheCounters;
 
 export function emptyCounters(): CacheCounters {
-  return { hits: 0, misses: 0, sets: 0, evictions: 0, errors: 0, stale: 0 };
+  return { hits: 0, misses: 0, joined: 0, sets: 0, evictions: 0, errors: 0, stale: 0 };
 }
 
 /** Live counters; services keep a reference to their namespace's counters to count cheaply. */

@@ -44,8 +44,8 @@ export class CacheAside<T> {
         }
         return entry.envelope.v;
       }
-      this.store.lookedUp('miss', key, id, start);
       let load = this.flights.get<T>(key);
+      this.store.lookedUp(load ? 'joined' : 'miss', key, id, start);
       if (!load) {
         const request = { key, id, factory, ttlSeconds, jitterPercent: this.jitterPercent, policy, shouldCache };
         const stale = entry === FAILED || policy.graceMs > 0 ? entry : undefined; // kept past its TTL only for grace
