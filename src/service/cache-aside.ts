@@ -61,7 +61,7 @@ export class CacheAside<T> {
   async #answer(load: CacheAsideLoad<T>, start: number): Promise<T | typeof AGAIN> {
     const { softTimeoutMs } = load.request.policy;
     if (softTimeoutMs > 0 && load.stale !== undefined && load.stale !== FAILED) {
-      const early = await raceTimeout(load.outcome, softTimeoutMs);
+      const early = await load.waitFor(raceTimeout(load.outcome, softTimeoutMs));
       if (early === TIMED_OUT) {
         const stale = await load.serveStale(start, undefined);
         if (stale !== REFUSED) {
@@ -70,7 +70,7 @@ export class CacheAside<T> {
         }
       }
     }
-    const outcome = await load.outcome; // the factory's error, if any, reaches every caller
+    const outcome = await load.waitFor(load.outcome); // the factory's error, if any, reaches every caller
     if (outcome.kind === 'value') return start <= outcome.safeUntil ? outcome.value : AGAIN;
     const stale = await load.serveStale(start, outcome.error);
     if (stale !== REFUSED) return stale;
