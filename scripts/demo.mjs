@@ -50,7 +50,7 @@ async function removeExampleKeys(url) {
     for (const pattern of EXAMPLE_KEYS) removed += await unlinkMatching(redis, pattern);
     let left = 0;
     for (const pattern of EXAMPLE_KEYS) left += await unlinkMatching(redis, pattern, false);
-    console.log(`demo: removed the ${removed} keys the examples left in Redis (entries, fences)`);
+    console.log(`demo: removed ${removed} keys the examples left in Redis (entries, fences)`);
     if (left > 0) {
       console.error(`demo: ${left} example keys are still in Redis`);
       failed = true;
