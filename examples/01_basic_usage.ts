@@ -1,7 +1,7 @@
 /**
  * Level 1: the ioredis client itself. Cache-aside written by hand with `cacheManager.client`,
  * using ts-rc only for the connection and the key helpers.
- * Run: `npm run demo` (memory://) or `REDIS_URL=redis://127.0.0.1:6379 npm run demo`.
+ * Run: `npm run demo -- 01` (memory://), or `REDIS_URL=redis://127.0.0.1:6379 npm run demo -- 01`; after `npm install`.
  */
 import { buildCacheKey, cacheManager, getTtlWithJitter } from 'ts-rc';
 

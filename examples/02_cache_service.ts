@@ -1,7 +1,7 @@
 /**
  * Level 2: `CacheService<T>`: namespaced, versioned keys, cache-aside with `getOrSet`, TTL with
  * jitter, params, pattern invalidation, and typed values (a zod schema or a class).
- * Run: `npm run demo` (memory://) or `REDIS_URL=redis://127.0.0.1:6379 npm run demo`.
+ * Run: `npm run demo -- 02` (memory://), or `REDIS_URL=redis://127.0.0.1:6379 npm run demo -- 02`; after `npm install`.
  */
 import 'reflect-metadata';
 import { Type } from 'class-transformer';
@@ -41,13 +41,19 @@ async function queryDb<T>(value: T, ms = 50): Promise<T> {
   return value;
 }
 
+/** The failure this example provokes on purpose, while it does; any other is printed as unexpected. */
+let provoking: string | undefined;
+
 async function main(): Promise<void> {
-  cacheManager.init({ redisUrl });
+  // The 'error' listener below prints failures, so the default logger (console) is turned off here.
+  cacheManager.init({ redisUrl, logger: false });
   const events = { hit: 0, miss: 0, set: 0, evict: 0, error: 0 };
   for (const name of Object.keys(events) as (keyof typeof events)[]) {
     cacheManager.on(name, (event: CacheEvent) => {
       events[name]++;
-      if (event.error) console.log(`  [error event] ${event.error.code}: ${event.error.message.split('\n')[0]}…`);
+      if (!event.error) return;
+      const line = `${event.error.code}: ${event.error.message.split('\n')[0]?.slice(0, 60)}…`;
+      console.log(provoking ? `  expected 'error' event (${provoking}): ${line}` : `  UNEXPECTED 'error' event: ${line}`);
     });
   }
   console.log(`02 CacheService on ${redisUrl.startsWith('memory://') ? 'memory://' : redisUrl}`);
@@ -67,7 +73,9 @@ async function main(): Promise<void> {
   console.log(`  → database calls: ${dbCalls - before}`);
 
   // A value that fails the schema is not stored, and the caller still gets false, not an exception.
+  provoking = 'the value fails the schema';
   const stored = await products.set(3, { id: 3, name: '', price: -1 });
+  provoking = undefined;
   console.log(`  products.set(3, invalid) stored: ${stored}`);
 
   // Class model with @Type(() => Date).
@@ -104,7 +112,10 @@ async function main(): Promise<void> {
 
   const stats = cacheManager.stats();
   console.log(`  events: ${JSON.stringify(events)}`);
-  console.log(`  stats: hits ${stats.hits}, misses ${stats.misses}, sets ${stats.sets}, hit ratio ${stats.hitRatio.toFixed(2)}`);
+  console.log(
+    `  stats: hits ${stats.hits}, misses ${stats.misses}, joined ${stats.joined} (the 49 callers that waited for one load), ` +
+      `sets ${stats.sets}, hit ratio ${stats.hitRatio.toFixed(2)}`,
+  );
 
   for (const service of [products, users, maybe, search]) await service.invalidatePattern();
   await cacheManager.close();

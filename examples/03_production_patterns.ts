@@ -1,8 +1,9 @@
-// Production patterns with decorators: a repository over a slow database, zod-checked reads,
-// write-through with @CachePut, evictions after writes (also across namespaces), jittered TTLs.
-// Run: npx tsc -p tsconfig.json --noEmit false --outDir .build/examples && node .build/examples/examples/03_production_patterns.js
-// Uses memory:// unless REDIS_URL is set.
-
+/**
+ * Production patterns with decorators: a repository over a slow database, zod-checked reads,
+ * write-through with @CachePut, evictions after writes (also across namespaces), jittered TTLs.
+ * Namespaces are named `example-…`, so that run on a real Redis it never touches an app's entries.
+ * Run: `npm run demo -- 03` (memory://), or `REDIS_URL=redis://127.0.0.1:6379 npm run demo -- 03`; after `npm install`.
+ */
 import { CacheConfig, Cached, CacheEvict, CachePut, cacheManager, getCacheOperations } from 'ts-rc';
 import { z } from 'zod';
 
@@ -31,7 +32,7 @@ class SlowDatabase {
 const db = new SlowDatabase();
 
 // TTLs are jittered ±10% by default, so entries written together don't expire together.
-@CacheConfig({ namespace: 'users', ttl: 600 })
+@CacheConfig({ namespace: 'example-users', ttl: 600 })
 class UserRepository {
   @Cached({ key: (id: string) => id, model: userSchema })
   async findById(id: string): Promise<User | null> {
@@ -49,7 +50,7 @@ class UserRepository {
   }
 }
 
-@CacheConfig({ namespace: 'products', ttl: 300 })
+@CacheConfig({ namespace: 'example-products', ttl: 300 })
 class ProductRepository {
   @Cached({ key: (id: string) => id })
   async findById(id: string): Promise<Product | null> {
@@ -57,14 +58,14 @@ class ProductRepository {
   }
 
   // Lists live in their own namespace, with a shorter TTL.
-  @Cached({ namespace: 'product-lists', key: (maxPrice: number) => `under:${maxPrice}`, ttl: 60 })
+  @Cached({ namespace: 'example-product-lists', key: (maxPrice: number) => `under:${maxPrice}`, ttl: 60 })
   async listUnder(maxPrice: number): Promise<Product[]> {
     return db.query(() => [...db.products.values()].filter((p) => p.price <= maxPrice));
   }
 
   // An update evicts the product and every list that might contain it, after the write succeeds.
   @CacheEvict({ key: (product: Product) => product.id })
-  @CacheEvict({ namespace: 'product-lists', allEntries: true })
+  @CacheEvict({ namespace: 'example-product-lists', allEntries: true })
   async update(product: Product): Promise<Product> {
     return db.query(() => (db.products.set(product.id, product), product));
   }
@@ -103,7 +104,7 @@ async function main(): Promise<void> {
     'list after update:',
     list.map((p) => p.title),
   );
-  console.log('users TTL (jittered around 600 s):', await cacheManager.service('users').getTtl('2'));
+  console.log('users TTL (jittered around 600 s):', await cacheManager.service('example-users').getTtl('2'));
   await cacheManager.close();
 }
 

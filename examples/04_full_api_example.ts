@@ -1,10 +1,13 @@
-// A small HTTP API over several repositories, mixing decorators with direct CacheService calls,
-// with a /health endpoint. Starts on an ephemeral port, drives itself with a scripted client,
-// prints hit/miss and latency per request, then closes.
-// Run: npx tsc -p tsconfig.json --noEmit false --outDir .build/examples && node .build/examples/examples/04_full_api_example.js
+/**
+ * A small HTTP API over several repositories, mixing decorators with direct CacheService calls,
+ * with a /health endpoint. Starts on an ephemeral port, drives itself with a scripted client,
+ * prints per request what the route's cache lookups did (hit, miss, or - for none) and its
+ * latency, then closes.
+ * Run: `npm run demo -- 04` (memory://), or `REDIS_URL=redis://127.0.0.1:6379 npm run demo -- 04`; after `npm install`.
+ */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { CacheConfig, Cached, CacheEvict, cacheManager } from 'ts-rc';
+import { CacheConfig, Cached, CacheEvict, type CacheStats, cacheManager } from 'ts-rc';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const articles = new Map([
@@ -13,7 +16,7 @@ const articles = new Map([
 ]);
 type Article = { id: string; title: string; views: number };
 
-@CacheConfig({ namespace: 'articles', ttl: 120 })
+@CacheConfig({ namespace: 'example-articles', ttl: 120 })
 class ArticleRepository {
   @Cached({ key: (id: string) => id })
   async find(id: string): Promise<Article | null> {
@@ -21,14 +24,14 @@ class ArticleRepository {
     return articles.get(id) ?? null;
   }
 
-  @Cached({ namespace: 'article-lists', key: () => 'all', ttl: 30 })
+  @Cached({ namespace: 'example-article-lists', key: () => 'all', ttl: 30 })
   async list(): Promise<Article[]> {
     await sleep(120);
     return [...articles.values()];
   }
 
   @CacheEvict({ key: (id: string) => id })
-  @CacheEvict({ namespace: 'article-lists', allEntries: true })
+  @CacheEvict({ namespace: 'example-article-lists', allEntries: true })
   async rename(id: string, title: string): Promise<Article | null> {
     await sleep(40);
     const article = articles.get(id);
@@ -38,12 +41,11 @@ class ArticleRepository {
 }
 
 class StatsRepository {
-  // Direct CacheService use: a counter snapshot cached for 5 s, refreshed by hand.
-  readonly #cache = cacheManager.service<{ requests: number }>('api-stats', { defaultTtl: 5 });
+  // Direct CacheService use: a snapshot of the request counter, cached for 5 s (so it may lag).
+  readonly #cache = cacheManager.service<{ requests: number }>('example-api-stats', { defaultTtl: 5 });
   #requests = 0;
-  async record(): Promise<void> {
+  record(): void {
     this.#requests++;
-    await this.#cache.set('snapshot', { requests: this.#requests });
   }
   snapshot(): Promise<{ requests: number }> {
     return this.#cache.getOrSet('snapshot', () => ({ requests: this.#requests }));
@@ -71,12 +73,17 @@ async function route(req: IncomingMessage): Promise<[number, unknown]> {
   return [404, { error: 'no such route' }];
 }
 
+/** What the route's own lookups did: 'miss' if one missed, 'hit' if they all hit, '-' if it looked nothing up. */
+function cacheLabel(before: CacheStats, after: CacheStats): string {
+  if (after.misses > before.misses) return 'miss';
+  return after.hits > before.hits ? 'hit' : '-';
+}
+
 async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  stats.record();
   const before = cacheManager.stats();
   const [status, body] = await route(req);
-  await stats.record();
-  const after = cacheManager.stats();
-  res.writeHead(status, { 'content-type': 'application/json', 'x-cache': after.hits > before.hits ? 'hit' : 'miss' });
+  res.writeHead(status, { 'content-type': 'application/json', 'x-cache': cacheLabel(before, cacheManager.stats()) });
   res.end(JSON.stringify(body));
 }
 
@@ -96,6 +103,7 @@ async function main(): Promise<void> {
     ['GET', '/articles/1'],
     ['GET', '/articles'],
     ['GET', '/articles/9'],
+    ['GET', '/stats'],
     ['GET', '/stats'],
     ['GET', '/health'],
   ];

@@ -1,7 +1,7 @@
 /**
  * Observability: spans and metrics for every cache operation with one call, `instrumentCache()`
  * from 'ts-rc/opentelemetry', and failures logged once each by the manager's default `logger`.
- * Run: npm run demo (or REDIS_URL=redis://127.0.0.1:6379 npm run demo).
+ * Run: `npm run demo -- 05` (memory://), or `REDIS_URL=redis://127.0.0.1:6379 npm run demo -- 05`; after `npm install`.
  */
 import { metrics, SpanStatusCode, trace } from '@opentelemetry/api';
 import {
@@ -26,11 +26,14 @@ trace.setGlobalTracerProvider(new BasicTracerProvider({ spanProcessors: [new Sim
 // 2. One call: spans and metrics from the manager's events, through the global providers
 //    (or pass { tracerProvider, meterProvider }). It returns a function that stops it.
 //    Failures nobody listens for go to `logger` (console by default): each kind once, then counted.
-const manager = new CacheManager().init({ redisUrl: process.env.REDIS_URL ?? 'memory://', logger: console });
+//    Here the logger marks its lines as expected: this example fails on purpose (below).
+const expected = (line: string) => console.log(`expected (a BigInt can't be stored): ${line}`);
+const logger = { warn: expected, error: expected };
+const manager = new CacheManager().init({ redisUrl: process.env.REDIS_URL ?? 'memory://', logger });
 const stop = instrumentCache(manager);
 
 // 3. Some traffic.
-const prices = manager.service<number>('prices', { prefix: `example-${process.pid}` });
+const prices = manager.service<number>('prices', { prefix: 'ts-rc-example' });
 for (let round = 0; round < 3; round++) {
   for (const sku of ['a', 'b', 'c']) await prices.getOrSet(sku, async () => sku.charCodeAt(0));
 }

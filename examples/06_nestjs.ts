@@ -3,7 +3,7 @@
  * shutdown; a repository caches with @Cached/@CacheEvict, a controller serves it over HTTP, a
  * health endpoint reports Redis through @nestjs/terminus. Most Nest apps compile to CommonJS;
  * this one is ESM like the other examples, and the code reads the same either way.
- * Run: `npm run demo` (memory://) or `REDIS_URL=redis://127.0.0.1:6379 npm run demo`.
+ * Run: `npm run demo -- 06` (memory://), or `REDIS_URL=redis://127.0.0.1:6379 npm run demo -- 06`; after `npm install`.
  */
 import 'reflect-metadata';
 import { Controller, Delete, Get, HttpCode, Injectable, Module, NotFoundException, Param } from '@nestjs/common';

@@ -1,7 +1,7 @@
 /**
  * Fastify: `app.register(tsRcPlugin, options)` gives every route and plugin `app.cacheManager`,
  * and `app.close()` closes it. Requests are sent with `app.inject()` (no port opened).
- * Run: npm run demo (or REDIS_URL=redis://127.0.0.1:6379 npm run demo).
+ * Run: `npm run demo -- 07` (memory://), or `REDIS_URL=redis://127.0.0.1:6379 npm run demo -- 07`; after `npm install`.
  */
 import Fastify from 'fastify';
 import { tsRcPlugin } from 'ts-rc/fastify';
@@ -24,7 +24,7 @@ await app.register(tsRcPlugin, { redisUrl: process.env.REDIS_URL ?? 'memory://' 
 
 // Any plugin registered after it sees app.cacheManager (the decorator is not encapsulated).
 await app.register(async (routes) => {
-  const users = routes.cacheManager.service<User>('users', { prefix: `example-${process.pid}`, defaultTtl: 60 });
+  const users = routes.cacheManager.service<User>('users', { prefix: 'ts-rc-example', defaultTtl: 60 });
   routes.get<{ Params: { id: string } }>('/users/:id', async (request, reply) => {
     const before = databaseReads;
     const user = await users.getOrSet(request.params.id, () => findUser(request.params.id));

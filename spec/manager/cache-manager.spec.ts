@@ -248,6 +248,7 @@ describe('CacheManager', () => {
       expect(stats.namespaces.users).to.deep.equal({
         hits: 2,
         misses: 1,
+        joined: 0,
         sets: 1,
         evictions: 0,
         errors: 0,
@@ -259,14 +260,15 @@ describe('CacheManager', () => {
       expect(bed.manager.stats()).to.deep.equal({
         hits: 0,
         misses: 0,
+        joined: 0,
         sets: 0,
         evictions: 0,
         errors: 0,
         stale: 0,
         hitRatio: 0,
         namespaces: {
-          users: { hits: 0, misses: 0, sets: 0, evictions: 0, errors: 0, stale: 0, hitRatio: 0 },
-          posts: { hits: 0, misses: 0, sets: 0, evictions: 0, errors: 0, stale: 0, hitRatio: 0 },
+          users: { hits: 0, misses: 0, joined: 0, sets: 0, evictions: 0, errors: 0, stale: 0, hitRatio: 0 },
+          posts: { hits: 0, misses: 0, joined: 0, sets: 0, evictions: 0, errors: 0, stale: 0, hitRatio: 0 },
         },
       });
       await users.get(1);

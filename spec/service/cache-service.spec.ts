@@ -351,6 +351,7 @@ describeOnBackends('CacheService', (backend) => {
       expect(stats.namespaces.users).to.deep.equal({
         hits: 1,
         misses: 1,
+        joined: 0,
         sets: 1,
         evictions: 1,
         errors: 0,

@@ -119,16 +119,23 @@ export class CacheManager {
     return new CacheService<T>(this, namespace, options);
   }
 
+  /**
+   * Call `handler` on every `event` (`'hit' | 'miss' | 'set' | 'evict' | 'stale' | 'error' | 'degraded' | 'recovered'`).
+   * A handler that throws never breaks the cache call. Listeners survive `close()` and `init()`.
+   * @example cacheManager.on('error', ({ error }) => log.warn(error?.code, error?.cause))
+   */
   on(event: CacheEventName, handler: CacheEventHandler): this {
     this.#runner.events.on(event, handler);
     return this;
   }
 
+  /** Stop calling `handler` (the same function given to `on` or `once`) on `event`. */
   off(event: CacheEventName, handler: CacheEventHandler): this {
     this.#runner.events.off(event, handler);
     return this;
   }
 
+  /** Call `handler` on the next `event` only. */
   once(event: CacheEventName, handler: CacheEventHandler): this {
     this.#runner.events.once(event, handler);
     return this;
@@ -139,6 +146,7 @@ export class CacheManager {
     return this.#runner.stats.snapshot();
   }
 
+  /** Zero every counter of `stats()`, in total and per namespace; services keep counting from there. */
   resetStats(): void {
     this.#runner.stats.reset();
   }

@@ -147,6 +147,11 @@ class KeyOfBatch<T> implements JoinableLoad<T> {
   readonly softTimeoutMs = 0;
   readonly stale = undefined;
 
+  /** A batch's `hardTimeout` is a plain timer while its loadMany runs: nothing to hold here. */
+  waitFor<R>(wait: Promise<R>): Promise<R> {
+    return wait;
+  }
+
   constructor(readonly outcome: Promise<LoadOutcome<T>>) {
     outcome.catch(() => {}); // a loader's error reaches whoever waits on it; a key nobody joined must not be an unhandled rejection
   }

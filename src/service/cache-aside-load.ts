@@ -50,6 +50,9 @@ export class CacheAsideLoad<T> implements JoinableLoad<T> {
   /** Set when `hardTimeout` gave the load up: its late value is not stored. */
   #abandoned = false;
   #watched = false;
+  /** The `hardTimeout` timer, referenced only while a caller waits (see `waitFor`). */
+  #limit: NodeJS.Timeout | undefined;
+  #waiting = 0;
 
   /**
    * @param startedAt when the caller that started this load began (`performance.now()`); its
@@ -68,6 +71,19 @@ export class CacheAsideLoad<T> implements JoinableLoad<T> {
 
   get softTimeoutMs(): number {
     return this.request.policy.softTimeoutMs;
+  }
+
+  /**
+   * `wait` (on this load's outcome) for one caller. While a caller waits, the `hardTimeout` timer
+   * is its bound, so it keeps the process alive until the caller has its answer (a factory that
+   * never settles and holds nothing open would otherwise end the process under it); a load nobody
+   * waits for (its callers were served stale, an early refresh) never holds the process.
+   */
+  waitFor<R>(wait: Promise<R>): Promise<R> {
+    if (this.#waiting++ === 0) this.#limit?.ref();
+    return wait.finally(() => {
+      if (--this.#waiting === 0) this.#limit?.unref();
+    });
   }
 
   /** The stale value for a caller that began at `callerStart`, or REFUSED: never one older than an eviction that resolved before the caller began. */
@@ -136,7 +152,8 @@ export class CacheAsideLoad<T> implements JoinableLoad<T> {
         if (this.stale !== undefined && this.stale !== FAILED) resolve({ kind: 'stale', error });
         else reject(error);
       }, limitMs);
-      timer.unref();
+      timer.unref(); // until a caller waits for it
+      this.#limit = timer;
       run.then(resolve, reject).finally(() => clearTimeout(timer));
     });
   }

@@ -44,8 +44,8 @@ export class CacheAside<T> {
         }
         return entry.envelope.v;
       }
-      this.store.lookedUp('miss', key, id, start);
       let load = this.flights.get<T>(key);
+      this.store.lookedUp(load ? 'joined' : 'miss', key, id, start);
       if (!load) {
         const request = { key, id, factory, ttlSeconds, jitterPercent: this.jitterPercent, policy, shouldCache };
         const stale = entry === FAILED || policy.graceMs > 0 ? entry : undefined; // kept past its TTL only for grace
@@ -61,7 +61,7 @@ export class CacheAside<T> {
   async answer(load: JoinableLoad<T>, start: number): Promise<T | typeof AGAIN> {
     const { softTimeoutMs } = load;
     if (softTimeoutMs > 0 && load.stale !== undefined && load.stale !== FAILED) {
-      const early = await raceTimeout(load.outcome, softTimeoutMs);
+      const early = await load.waitFor(raceTimeout(load.outcome, softTimeoutMs));
       if (early === TIMED_OUT) {
         const stale = await load.serveStale(start, undefined);
         if (stale !== REFUSED) {
@@ -70,7 +70,7 @@ export class CacheAside<T> {
         }
       }
     }
-    const outcome = await load.outcome; // the factory's error, if any, reaches every caller
+    const outcome = await load.waitFor(load.outcome); // the factory's error, if any, reaches every caller
     if (outcome.kind === 'value') return start <= outcome.safeUntil ? outcome.value : AGAIN;
     if (outcome.kind === 'none') return AGAIN;
     const stale = await load.serveStale(start, outcome.error);

@@ -59,6 +59,7 @@ export type GetOrSetManyOptions<T> = Pick<GetOrSetOptions<T>, 'ttl' | 'params' |
  * @example const users = cacheManager.service<User>('users', { model: User, defaultTtl: 600 });
  */
 export class CacheService<T> {
+  /** The namespace given at construction: the key segment after prefix and version, and the `namespace` of its events and stats. */
   readonly namespace: string;
   readonly #options: ResolvedServiceOptions<T>;
   readonly #policy: ResilienceSettings;

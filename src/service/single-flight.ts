@@ -13,6 +13,8 @@ export interface JoinableLoad<T> {
   serveStale(callerStart: number, error: unknown): Promise<T | typeof REFUSED>;
   /** After a caller was served stale at the soft timeout: report a later failure of the load. */
   reportLateFailure(): void;
+  /** `wait` for one caller: the load's own bound (`hardTimeout`) holds the process while someone waits. */
+  waitFor<R>(wait: Promise<R>): Promise<R>;
 }
 
 /**

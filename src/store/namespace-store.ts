@@ -33,9 +33,9 @@ export function isFreshEntry<T>(entry: StoredEntry<T> | undefined | Failed, now:
   return entry !== undefined && entry !== FAILED && isFresh(entry.envelope, now);
 }
 
-/** Lookup outcomes, as counted in stats and emitted as events. */
-export type LookupOutcome = 'hit' | 'miss' | 'stale';
-const COUNTER = { hit: 'hits', miss: 'misses', stale: 'stale' } as const;
+/** Lookup outcomes, as counted in stats and (all but `joined`) emitted as events. */
+export type LookupOutcome = 'hit' | 'miss' | 'stale' | 'joined';
+const COUNTER = { hit: 'hits', miss: 'misses', stale: 'stale', joined: 'joined' } as const;
 
 /**
  * The Redis side of one namespace: read, write (plain or fenced), evict, count and announce.
@@ -145,15 +145,21 @@ export class NamespaceStore<T> {
     return this.runner.run('PTTL', this.scope(key, id), (c) => c.pttl(key));
   }
 
-  /** Count and announce a lookup's outcome. */
+  /** Count and announce a lookup's outcome. A caller that joined a running load is counted only: the miss that started it was announced. */
   lookedUp(outcome: LookupOutcome, key: string, id: unknown, start: number, error?: CacheError): void {
     const counter = COUNTER[outcome];
     this.counters[counter]++;
     this.runner.stats.total[counter]++;
-    this.announce(outcome, key, id, start, error);
+    if (outcome !== 'joined') this.announce(outcome, key, id, start, error);
   }
 
-  announce(event: LookupOutcome | 'set' | 'evict', key: string, id: unknown, start: number, error?: CacheError): void {
+  announce(
+    event: Exclude<LookupOutcome, 'joined'> | 'set' | 'evict',
+    key: string,
+    id: unknown,
+    start: number,
+    error?: CacheError,
+  ): void {
     if (this.runner.events.listens(event)) {
       this.runner.events.emit(event, { ...this.scope(key, id), durationMs: performance.now() - start, error });
     }
