@@ -1,9 +1,8 @@
 import { FAILED, type Failed } from '../client/command-runner.js';
-import { isFresh } from '../core/codec.js';
 import { sleep } from '../core/timeout.js';
 import { ttlToMs } from '../core/ttl.js';
 import { CacheFactoryError } from '../errors.js';
-import type { Fences, NamespaceStore, StoredEntry } from '../store/namespace-store.js';
+import { type Fences, isFreshEntry, type NamespaceStore, type StoredEntry } from '../store/namespace-store.js';
 import { acquireLock, releaseLock } from './distributed-lock.js';
 import { type ResilienceSettings, writeMeta } from './resilience-options.js';
 import type { JoinableLoad, SingleFlight } from './single-flight.js';
@@ -186,7 +185,7 @@ export class CacheAsideLoad<T> implements JoinableLoad<T> {
   async #readFresh(): Promise<LoadOutcome<T> | undefined> {
     const asOf = performance.now();
     const entry = await this.store.read(this.request.key, this.request.id);
-    if (entry === FAILED || entry === undefined || !isFresh(entry.envelope, Date.now())) return undefined;
+    if (!isFreshEntry(entry, Date.now())) return undefined;
     return { kind: 'value', value: entry.envelope.v, safeUntil: asOf };
   }
 

@@ -1,9 +1,8 @@
 import { FAILED } from '../client/command-runner.js';
-import { isFresh } from '../core/codec.js';
 import { shouldRefreshEarly } from '../core/early-refresh.js';
 import { raceTimeout, TIMED_OUT } from '../core/timeout.js';
 import { CacheFactoryError } from '../errors.js';
-import type { NamespaceStore } from '../store/namespace-store.js';
+import { isFreshEntry, type NamespaceStore } from '../store/namespace-store.js';
 import { CacheAsideLoad, type LoadRequest, REFUSED } from './cache-aside-load.js';
 import type { ResilienceSettings } from './resilience-options.js';
 import type { JoinableLoad, SingleFlight } from './single-flight.js';
@@ -34,7 +33,7 @@ export class CacheAside<T> {
     for (;;) {
       const start = performance.now();
       const entry = await this.store.read(key, id);
-      if (entry !== FAILED && entry !== undefined && isFresh(entry.envelope, Date.now())) {
+      if (isFreshEntry(entry, Date.now())) {
         this.store.lookedUp('hit', key, id, start);
         const { e: expiresAt, d: computeMs } = entry.envelope;
         if (policy.earlyRefreshBeta > 0 && expiresAt !== undefined) {

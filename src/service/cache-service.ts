@@ -1,13 +1,13 @@
 import { FAILED } from '../client/command-runner.js';
 import type { RedisClient } from '../client/redis-client.js';
 import { runnerOf } from '../client/runner-registry.js';
-import { createCodec, isFresh } from '../core/codec.js';
+import { createCodec } from '../core/codec.js';
 import { KeyLayout } from '../core/key-layout.js';
 import { identifierPart } from '../core/keys.js';
 import { ttlToMs } from '../core/ttl.js';
 import { CacheKeyError } from '../errors.js';
 import type { CacheManager } from '../manager/cache-manager.js';
-import { NamespaceStore } from '../store/namespace-store.js';
+import { isFreshEntry, NamespaceStore } from '../store/namespace-store.js';
 import type { LoadMany } from './batch-load.js';
 import { CacheAside } from './cache-aside.js';
 import type { ManyKey } from './cache-aside-many.js';
@@ -96,7 +96,7 @@ export class CacheService<T> {
     const start = performance.now();
     const entry = await this.#store.read(key, id);
     // An entry past its TTL is only kept for grace: `get` treats it as gone.
-    if (entry === undefined || entry === FAILED || !isFresh(entry.envelope, Date.now())) {
+    if (!isFreshEntry(entry, Date.now())) {
       this.#store.lookedUp('miss', key, id, start);
       return null;
     }
