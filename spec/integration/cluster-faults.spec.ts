@@ -3,14 +3,12 @@ import calculateSlot from 'cluster-key-slot';
 import type { Cluster } from 'ioredis';
 import { CacheManager } from '../../src/manager/cache-manager.js';
 import { describeOnRedis } from '../support/backends.js';
-import { sleep } from '../support/events.js';
+import { percentile, sleep } from '../support/events.js';
 import { RedisCluster } from '../support/redis-cluster.js';
 import { waitUntil } from '../support/redis-process.js';
 
 const COMMAND_TIMEOUT = 300;
 const FACTORY_MS = 5;
-const percentile = (xs: number[], p: number) =>
-  [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((xs.length * p) / 100))] ?? 0;
 const figures = (xs: number[]) =>
   `n=${xs.length} p50=${percentile(xs, 50).toFixed(2)} ms p99=${percentile(xs, 99).toFixed(2)} ms`;
 

@@ -4,7 +4,7 @@ import type { CacheEvent } from '../../src/client/events.js';
 import { CacheConnectionError } from '../../src/errors.js';
 import { CacheManager } from '../../src/manager/cache-manager.js';
 import { describeOnRedis } from '../support/backends.js';
-import { sleep } from '../support/events.js';
+import { percentile, sleep } from '../support/events.js';
 import { freePort, RedisProcess, waitUntil } from '../support/redis-process.js';
 
 const COMMAND_TIMEOUT = 200;
@@ -23,8 +23,6 @@ const faultOptions = {
 /** Latencies of one phase, for the README figures. */
 const figures: Record<string, number[]> = {};
 const resumes: string[] = [];
-const percentile = (xs: number[], p: number) =>
-  [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((xs.length * p) / 100))] ?? 0;
 
 async function timed<T>(phase: string, call: () => Promise<T>): Promise<{ value: T; ms: number }> {
   const start = performance.now();

@@ -1,24 +1,14 @@
-import { inspect } from 'node:util';
 import { expect } from 'chai';
 import type { CacheEvent } from '../../src/client/events.js';
 import { CacheManager } from '../../src/manager/cache-manager.js';
 import { describeOnRedis } from '../support/backends.js';
+import { reported } from '../support/events.js';
 import { RedisProcess, waitUntil } from '../support/redis-process.js';
 
 /** Every character that broke URL parsing or masking: `#`, `/`, `?`, `@`, a space. */
 const PASSWORD = 'p#ss/w?rd@ s3cr et';
 const WRONG = 'wr#ng/p?ss@ w0rd';
 const FORMS = [PASSWORD, WRONG, encodeURIComponent(PASSWORD), encodeURIComponent(WRONG)];
-
-/** Everything a report could carry: the event, `String(error)`, its cause and both stacks. */
-function reported(events: readonly CacheEvent[]): string {
-  return events
-    .map(({ error, ...event }) => {
-      const cause = error?.cause as Error | undefined;
-      return [inspect(event), String(error), error?.stack, inspect(error, { depth: 10 }), String(cause), cause?.stack].join('\n');
-    })
-    .join('\n');
-}
 
 describeOnRedis('passwords with URL characters, on a redis-server with --requirepass', () => {
   let port: number;

@@ -1,4 +1,3 @@
-import { inspect } from 'node:util';
 import { expect } from 'chai';
 import type { Redis } from 'ioredis';
 import type { CacheEvent } from '../../src/client/events.js';
@@ -7,7 +6,7 @@ import { CacheManager } from '../../src/manager/cache-manager.js';
 import type { CacheManagerOptions } from '../../src/manager/manager-options.js';
 import type { CacheService } from '../../src/service/cache-service.js';
 import { describeOnRedis } from '../support/backends.js';
-import { sleep } from '../support/events.js';
+import { percentile, reported, sleep } from '../support/events.js';
 import { waitUntil } from '../support/redis-process.js';
 import { RedisSentinel } from '../support/redis-sentinel.js';
 
@@ -31,19 +30,6 @@ const faultOptions = {
   retryMaxDelay: 200,
   circuitBreaker: { failureThreshold: 3, cooldown: 1000 },
 };
-
-const percentile = (xs: readonly number[], p: number) =>
-  [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((xs.length * p) / 100))] ?? 0;
-
-/** Everything a report could carry: the event, `String(error)`, its cause and both stacks. */
-function reported(events: readonly CacheEvent[]): string {
-  return events
-    .map(({ error, ...event }) => {
-      const cause = error?.cause as Error | undefined;
-      return [inspect(event), String(error), error?.stack, inspect(error, { depth: 10 }), String(cause), cause?.stack].join('\n');
-    })
-    .join('\n');
-}
 
 describeOnRedis('sentinel: a master, a replica and three sentinels, real redis-server processes', () => {
   let topology: RedisSentinel;

@@ -1,3 +1,4 @@
+import { inspect } from 'node:util';
 import type { CacheEvent, CacheEventName } from '../../src/client/events.js';
 import type { CacheManager } from '../../src/manager/cache-manager.js';
 
@@ -77,4 +78,22 @@ export function heldRead<T>(): { read: () => Promise<T>; entered: Promise<void>;
     entered: entered.promise,
     open: value.open,
   };
+}
+
+/**
+ * Everything a set of events could show a reader, as text: each event, its error (message,
+ * stack, full inspection) and the error's cause. Specs search it for secrets that must not leak.
+ */
+export function reported(events: readonly CacheEvent[]): string {
+  return events
+    .map(({ error, ...event }) => {
+      const cause = error?.cause as Error | undefined;
+      return [inspect(event), String(error), error?.stack, inspect(error, { depth: 10 }), String(cause), cause?.stack].join('\n');
+    })
+    .join('\n');
+}
+
+/** The `p`th percentile (0–100) of latencies in ms, for the figures the fault specs print. */
+export function percentile(xs: readonly number[], p: number): number {
+  return [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((xs.length * p) / 100))] ?? 0;
 }

@@ -2,20 +2,8 @@ import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import type { RaceReport, RaceRun } from './race-protocol.js';
 
-/** The reports of every worker for one run, summed. */
-export interface RaceTotals {
-  reads: number;
-  hits: number;
-  staleServed: number;
-  failed: number;
-  updates: number;
-  published: number;
-  staleReads: number;
-  staleByPath: Record<string, number>;
-  examples: string[];
-  /** The slowest worker's run. */
-  elapsedMs: number;
-}
+/** The reports of every worker for one run, summed (`elapsedMs`: the slowest worker's run). */
+export type RaceTotals = Omit<RaceReport, 'worker' | 'error'>;
 
 interface Worker {
   child: ChildProcessWithoutNullStreams;
