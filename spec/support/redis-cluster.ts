@@ -72,7 +72,8 @@ export class RedisCluster {
   async startNode(port: number): Promise<void> {
     const args = ['--port', String(port), '--bind', '127.0.0.1', '--cluster-enabled', 'yes'];
     args.push('--cluster-config-file', join(this.dir, `nodes-${port}.conf`), '--cluster-node-timeout', '2000');
-    args.push('--save', '', '--appendonly', 'no', '--dir', this.dir);
+    // A master starts a replica's full sync at once (by default it waits 5 s for more replicas).
+    args.push('--save', '', '--appendonly', 'no', '--dir', this.dir, '--repl-diskless-sync-delay', '0');
     this.#processes.set(port, spawn('redis-server', args, { stdio: 'ignore' }));
     await waitUntil(
       () => probe(port, async (client) => (await client.ping()) === 'PONG'),

@@ -168,9 +168,12 @@ export class RedisSentinel {
     return new RedisProcess(port, [...this.#dataArgs(port), '--replicaof', '127.0.0.1', String(masterPort)]);
   }
 
-  /** A replica writes the RDB of its full sync to disk: in the temp dir, one file per node. */
+  /**
+   * A replica writes the RDB of its full sync to disk: in the temp dir, one file per node. The
+   * master starts a full sync at once (by default it waits 5 s for more replicas to join it).
+   */
   #dataArgs(port: number): string[] {
-    return [...this.#auth, '--dir', this.dir, '--dbfilename', `dump-${port}.rdb`];
+    return [...this.#auth, '--dir', this.dir, '--dbfilename', `dump-${port}.rdb`, '--repl-diskless-sync-delay', '0'];
   }
 
   async #startSentinel(port: number, masterPort: number): Promise<void> {
