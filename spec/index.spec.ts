@@ -18,6 +18,7 @@ const VALUES = [
   'CacheManager',
   'CacheNotInitializedError',
   'CachePut',
+  'CacheReplicationError',
   'CacheSerializationError',
   'CacheService',
   'Cached',

@@ -23,7 +23,8 @@ export type CacheErrorCode =
   | 'E_CACHE_CONNECTION'
   | 'E_CACHE_SERIALIZATION'
   | 'E_CACHE_DECODE'
-  | 'E_CACHE_FACTORY';
+  | 'E_CACHE_FACTORY'
+  | 'E_CACHE_REPLICATION';
 
 /** Options failed validation; the message names every offending field. */
 export class CacheConfigError extends CacheError {
@@ -93,5 +94,30 @@ function describe(cause: unknown): string {
 export class CacheFactoryError extends CacheError {
   constructor(key: string, cause: unknown) {
     super('E_CACHE_FACTORY', `Loading ${key} failed: ${describe(cause)}`, { cause });
+  }
+}
+
+/**
+ * With `replicaAcks`: an eviction or explicit write reached fewer replicas than asked within the
+ * WAIT timeout. It did happen on the master and the call resolved as usual; until a replica has
+ * it, a failover may undo it (the old value could be served again).
+ */
+export class CacheReplicationError extends CacheError {
+  /** The command whose WAIT fell short (`DEL`, `SET`, `UNLINK`…). */
+  readonly operation: string;
+  /** Replicas that acknowledged (the fewest, when the call wrote on several connections). */
+  readonly acknowledged: number;
+  /** Replicas asked for (`replicaAcks.replicas`). */
+  readonly replicas: number;
+
+  constructor(operation: string, acknowledged: number, replicas: number, timeoutMs: number) {
+    super(
+      'E_CACHE_REPLICATION',
+      `Redis ${operation} was acknowledged by ${acknowledged} of ${replicas} replicas within ${timeoutMs} ms ` +
+        '(replicaAcks): it happened on the master, but a failover before a replica has it may undo it',
+    );
+    this.operation = operation;
+    this.acknowledged = acknowledged;
+    this.replicas = replicas;
   }
 }

@@ -31,6 +31,7 @@ export {
   CacheFactoryError,
   CacheKeyError,
   CacheNotInitializedError,
+  CacheReplicationError,
   CacheSerializationError,
 } from './errors.js';
 export { CacheManager, cacheManager } from './manager/cache-manager.js';

@@ -24,6 +24,8 @@ export interface RunnerSettings {
   commandTimeoutMs: number;
   /** Secrets (passwords) to strip from reported errors. */
   secrets: readonly string[];
+  /** `replicaAcks`: evictions wait for this many replicas, this long (see replica-acks.ts); off when undefined. */
+  replicaAcks?: { readonly replicas: number; readonly timeoutMs: number } | undefined;
 }
 
 export const DEFAULT_SETTINGS: RunnerSettings = {
@@ -96,6 +98,18 @@ export class CommandRunner {
     return this.#settings.commandTimeoutMs;
   }
 
+  get replicaAcks(): RunnerSettings['replicaAcks'] {
+    return this.#settings.replicaAcks;
+  }
+
+  /**
+   * The connection a command for `key` went out on, given the client `run` handed it: that
+   * client, or on a Cluster the master serving `key` now (undefined while the slot map is unknown).
+   */
+  connectionOf(client: RedisClient, key: string): RedisClient | undefined {
+    return this.#shards ? this.#shards.nodeOf(key) : client;
+  }
+
   /** True while the breaker bypasses Redis (on a Cluster: every shard's). */
   get breakerOpen(): boolean {
     return this.#breaker.state === 'open' || this.#shards?.allOpen === true;
@@ -159,6 +173,11 @@ export class CommandRunner {
     if (this.events.listens('error')) this.events.emit('error', { ...scope, durationMs, error });
   }
 
+  /** Report a command that failed, without failing the call (the WAIT after an eviction that did happen). */
+  reportFailure(operation: string, cause: unknown, scope: EventScope): void {
+    this.report(this.#connectionError(operation, cause), scope);
+  }
+
   emit(event: CacheEventName, payload: CacheEvent): void {
     if (this.events.listens(event)) this.events.emit(event, payload);
   }
@@ -184,8 +203,12 @@ export class CommandRunner {
     return client;
   }
 
+  #connectionError(operation: string, cause: unknown): CacheConnectionError {
+    return new CacheConnectionError(operation, redactError(cause, this.#settings.secrets));
+  }
+
   #failed(operation: string, cause: unknown, scope: EventScope, breaker: CircuitBreaker): void {
-    const error = new CacheConnectionError(operation, redactError(cause, this.#settings.secrets));
+    const error = this.#connectionError(operation, cause);
     if (breaker.failure()) this.emit('degraded', { durationMs: 0, error });
     this.report(error, scope);
   }

@@ -43,15 +43,25 @@ export class ShardBreakers {
     return breaker;
   }
 
+  /** The connection to the master serving `key` now, when the slot map names one the cluster holds. */
+  nodeOf(key: string): Redis | undefined {
+    const shard = this.shardOf(key);
+    return shard === undefined ? undefined : this.#connections().get(shard);
+  }
+
   /**
    * The status of the connection to `shard` (`ready`, `reconnecting`…); `end` when the cluster
    * has dropped its connection (a dead master leaves the pool, while the slot map still names it).
    */
   statusOf(shard: string): string {
-    this.#nodes ??= new Map(this.cluster.nodes('all').map((node) => [`${node.options.host}:${node.options.port}`, node]));
-    const status = this.#nodes.get(shard)?.status ?? 'end';
+    const status = this.#connections().get(shard)?.status ?? 'end';
     if (status !== 'ready' && status !== 'wait') this.suspect();
     return status;
+  }
+
+  #connections(): Map<string, Redis> {
+    this.#nodes ??= new Map(this.cluster.nodes('all').map((node) => [`${node.options.host}:${node.options.port}`, node]));
+    return this.#nodes;
   }
 
   /**

@@ -39,6 +39,11 @@ const ADVICE: Partial<Record<CacheError['code'], { level: 'warn' | 'error'; advi
   },
   E_CACHE_SERIALIZATION: { level: 'error', advice: 'such values are returned to the caller but not cached' },
   E_CACHE_FACTORY: { level: 'warn', advice: 'callers were served the cached value; the factory is yours to fix' },
+  E_CACHE_REPLICATION: {
+    level: 'warn',
+    advice:
+      'the call resolved as usual; check that the replicas are up and linked (INFO replication), or lower replicaAcks.replicas',
+  },
 };
 
 /**
