@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { isEmbedded, type RedisClient } from '../client/redis-client.js';
+import type { ReplicaAcks } from '../client/replica-acks.js';
 import { evictManyTwin, readFencesManyTwin, storeAndFenceManyTwin, storeFencedManyTwin } from './embedded-batch-scripts.js';
 import {
   type EmbeddedTwin,
@@ -36,6 +37,21 @@ export function runScript(client: RedisClient, script: LuaScript, keys: string[]
     // old expiry the mock would apply to a new SET PX of them (see EmbeddedRun.setPx).
     client.exists(...keys).then(() => runLua(client, script, keys, args))
   );
+}
+
+/**
+ * `runScript` for a write that evicts: with `acks` (`replicaAcks` on), sent as EVAL in one pipeline
+ * with its WAIT (a pipeline can't fall back from EVALSHA to EVAL without a second WAIT).
+ */
+export function runEvicting(
+  client: RedisClient,
+  script: LuaScript,
+  keys: string[],
+  args: (string | number)[],
+  acks: ReplicaAcks | undefined,
+): Promise<unknown> {
+  if (acks === undefined) return runScript(client, script, keys, args);
+  return acks.pipelined(client, keys[0]!, (pipeline) => pipeline.eval(script.source, keys.length, ...keys, ...args));
 }
 
 async function runLua(client: RedisClient, script: LuaScript, keys: string[], args: (string | number)[]): Promise<unknown> {

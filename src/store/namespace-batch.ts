@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { FAILED, type Failed } from '../client/command-runner.js';
 import type { RedisClient } from '../client/redis-client.js';
+import { ReplicaAcks } from '../client/replica-acks.js';
 import { DEFAULTS } from '../core/defaults.js';
 import { EVICT_MANY, READ_FENCES_MANY, runScript, STORE_AND_FENCE_MANY, STORE_FENCED_MANY } from './lua-scripts.js';
 import type { Fences, NamespaceStore, StoredEntry, WriteMeta } from './namespace-store.js';
@@ -52,15 +53,22 @@ export class NamespaceBatch<T> {
     });
   }
 
-  /** Explicit writes (`setMany`): each entry stored and its fence moved (STORE_AND_FENCE). @returns per item whether it was stored */
-  write(items: readonly BatchWrite<T>[], meta: WriteMeta): Promise<boolean[]> {
+  /**
+   * Explicit writes (`setMany`): each entry stored and its fence moved (STORE_AND_FENCE), then,
+   * with `replicaAcks`, acknowledged by the replicas as an eviction is. @returns per item whether it was stored
+   */
+  async write(items: readonly BatchWrite<T>[], meta: WriteMeta): Promise<boolean[]> {
     const layout = this.store.keys;
-    return this.#store(items, meta, async (c, group) => {
+    const acks = ReplicaAcks.of(this.store.runner, 'SET', { namespace: this.store.namespace });
+    const stored = await this.#store(items, meta, async (c, group) => {
       const keys = group.flatMap((write) => [write.key, layout.entryFence(write.key)]);
       const args = [DEFAULTS.fenceTtlMs, randomUUID(), ...group.flatMap((write) => [write.raw, write.px])];
       await runScript(c, STORE_AND_FENCE_MANY, keys, args);
+      acks?.wrote(c, group[0]!.key);
       return group.map(() => true);
     });
+    await acks?.confirm();
+    return stored;
   }
 
   /** A load's writes: each stored only if its fences still hold the tokens it read (STORE_FENCED). @returns per item whether it was stored */
@@ -76,14 +84,21 @@ export class NamespaceBatch<T> {
     });
   }
 
-  /** Remove entries and move their fences (EVICT_ENTRY); each id is announced as evicted. @returns entries removed */
+  /**
+   * Remove entries and move their fences (EVICT_ENTRY), then, with `replicaAcks`, wait for the
+   * replicas (one WAIT per connection written on); each id is announced as evicted. @returns entries removed
+   */
   async evict(items: readonly BatchKey[]): Promise<number> {
     const start = performance.now();
     const layout = this.store.keys;
+    const acks = ReplicaAcks.of(this.store.runner, 'DEL', { namespace: this.store.namespace });
     const removed = await this.#perGroup('DEL', items, async (c, group) => {
       const keys = group.flatMap((item) => [item.key, layout.entryFence(item.key)]);
-      return digits(await runScript(c, EVICT_MANY, keys, [randomUUID(), DEFAULTS.fenceTtlMs]), group.length);
+      const reply = await runScript(c, EVICT_MANY, keys, [randomUUID(), DEFAULTS.fenceTtlMs]);
+      acks?.wrote(c, group[0]!.key);
+      return digits(reply, group.length);
     });
+    await acks?.confirm();
     let count = 0;
     removed.forEach((one, i) => {
       if (one === FAILED) return; // reported by the runner; nothing known to be evicted

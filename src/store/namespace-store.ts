@@ -1,12 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { type CommandRunner, type EventScope, FAILED, type Failed } from '../client/command-runner.js';
 import type { RedisClient } from '../client/redis-client.js';
+import { ReplicaAcks } from '../client/replica-acks.js';
 import type { CacheCounters } from '../client/stats.js';
 import { type Codec, type Envelope, isFresh } from '../core/codec.js';
 import { DEFAULTS } from '../core/defaults.js';
 import type { KeyLayout } from '../core/key-layout.js';
 import { CacheError, CacheSerializationError } from '../errors.js';
-import { EVICT_ENTRY, READ_FENCES, runScript, STORE_AND_FENCE, STORE_FENCED } from './lua-scripts.js';
+import { EVICT_ENTRY, READ_FENCES, runEvicting, runScript, STORE_AND_FENCE, STORE_FENCED } from './lua-scripts.js';
 import { unlinkMatching } from './pattern-unlink.js';
 
 /** An entry as read: the decoded envelope and the text it came from (to tell a rewrite apart). */
@@ -102,7 +103,10 @@ export class NamespaceStore<T> {
     const raw = this.encode(key, id, value, ttlMs, meta);
     if (raw === undefined) return false;
     const px = ttlMs + meta.graceMs;
-    const stored = await this.runner.run('SET', this.scope(key, id), (c) => this.#setRaw(c, key, raw, px, fences));
+    const scope = this.scope(key, id);
+    // An explicit write moves the entry's fence: losing it in a failover would bring the old value back, as a lost eviction would.
+    const acks = fences ? undefined : ReplicaAcks.of(this.runner, 'SET', scope);
+    const stored = await this.runner.run('SET', scope, (c) => this.#setRaw(c, key, raw, px, fences, acks));
     if (stored !== true) return false;
     this.countSet(key, id, start);
     return true;
@@ -118,8 +122,10 @@ export class NamespaceStore<T> {
   /** Remove one entry and fence it. @returns whether an entry was removed, FAILED when Redis could not */
   async evict(key: string, id: unknown): Promise<boolean | Failed> {
     const start = performance.now();
-    const removed = await this.runner.run('DEL', this.scope(key, id), (c) =>
-      runScript(c, EVICT_ENTRY, [key, this.keys.entryFence(key)], [randomUUID(), DEFAULTS.fenceTtlMs]),
+    const scope = this.scope(key, id);
+    const acks = ReplicaAcks.of(this.runner, 'DEL', scope);
+    const removed = await this.runner.run('DEL', scope, (c) =>
+      runEvicting(c, EVICT_ENTRY, [key, this.keys.entryFence(key)], [randomUUID(), DEFAULTS.fenceTtlMs], acks),
     );
     if (removed === FAILED) return FAILED;
     this.evicted(removed as number, key, id, start);
@@ -184,10 +190,17 @@ export class NamespaceStore<T> {
     }
   }
 
-  async #setRaw(client: RedisClient, key: string, raw: string, px: number, fences: Fences | undefined): Promise<boolean> {
+  async #setRaw(
+    client: RedisClient,
+    key: string,
+    raw: string,
+    px: number,
+    fences: Fences | undefined,
+    acks: ReplicaAcks | undefined,
+  ): Promise<boolean> {
     if (!fences) {
       const args = [raw, px, randomUUID(), DEFAULTS.fenceTtlMs];
-      return (await runScript(client, STORE_AND_FENCE, [key, this.keys.entryFence(key)], args)) === 1;
+      return (await runEvicting(client, STORE_AND_FENCE, [key, this.keys.entryFence(key)], args, acks)) === 1;
     }
     const layout = this.keys;
     const keys = [key, layout.entryFence(key), layout.namespaceFenceOf(key)];

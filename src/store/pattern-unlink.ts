@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { type CommandRunner, type EventScope, FAILED, type Failed } from '../client/command-runner.js';
 import type { RedisClient } from '../client/redis-client.js';
+import { ReplicaAcks } from '../client/replica-acks.js';
 import { DEFAULTS } from '../core/defaults.js';
 import { globToRegExp } from '../core/glob.js';
 import { CacheConnectionError } from '../errors.js';
@@ -17,6 +18,8 @@ const MAX_RESTARTS = 3;
  * every key matching `pattern` with SCAN + UNLINK in batches, never KEYS. Each command is bounded
  * on its own. When a connection is re-made mid-walk, or a Cluster's masters change (a failover),
  * the server may be another one whose cursor means nothing: the walk starts again from cursor 0.
+ * With `replicaAcks`, the call then waits for the replicas: one WAIT on each connection that
+ * carried a fence or an UNLINK, after the last of them.
  * @param namespaceFences the namespace's fence, or one per bucket on a Cluster
  * @returns the number of keys removed (a walk that can't finish is reported, and counts what it
  *   removed), or FAILED when the namespace could not be fenced: nothing was evicted
@@ -27,25 +30,36 @@ export async function unlinkMatching(
   pattern: string,
   scope: EventScope,
 ): Promise<number | Failed> {
-  if (!(await fenceNamespace(runner, namespaceFences, scope))) return FAILED;
+  const acks = ReplicaAcks.of(runner, 'UNLINK', scope);
+  if (!(await fenceNamespace(runner, namespaceFences, scope, acks))) return FAILED;
   const walk = runner.embedded ? walkEmbedded : runner.clustered ? walkCluster : walkScanned;
   let removed = 0;
-  for (let restarts = 0; restarts <= MAX_RESTARTS; restarts++) {
-    const outcome = await walk(runner, pattern, scope);
+  let finished = false;
+  for (let restarts = 0; restarts <= MAX_RESTARTS && !finished; restarts++) {
+    const outcome = await walk(runner, pattern, scope, acks);
     removed += outcome.removed;
-    if (outcome.done || outcome.failed) return removed; // a failing command was reported by the runner
+    finished = outcome.done || outcome.failed; // a failing command was reported by the runner
   }
-  runner.report(new CacheConnectionError('SCAN', `the connection changed ${MAX_RESTARTS + 1} times during the scan`), scope);
+  if (!finished) {
+    runner.report(new CacheConnectionError('SCAN', `the connection changed ${MAX_RESTARTS + 1} times during the scan`), scope);
+  }
+  await acks?.confirm();
   return removed;
 }
 
-async function fenceNamespace(runner: CommandRunner, fences: readonly string[], scope: EventScope): Promise<boolean> {
+async function fenceNamespace(
+  runner: CommandRunner,
+  fences: readonly string[],
+  scope: EventScope,
+  acks: ReplicaAcks | undefined,
+): Promise<boolean> {
   const token = randomUUID();
-  const fenced = await Promise.all(
-    fences.map((fence) =>
-      runner.run('FENCE', scope, (c) => runScript(c, FENCE_NAMESPACE, [fence], [token, DEFAULTS.fenceTtlMs]), fence),
-    ),
-  );
+  const fence = async (c: RedisClient, key: string) => {
+    const reply = await runScript(c, FENCE_NAMESPACE, [key], [token, DEFAULTS.fenceTtlMs]);
+    acks?.wrote(c, key);
+    return reply;
+  };
+  const fenced = await Promise.all(fences.map((key) => runner.run('FENCE', scope, (c) => fence(c, key), key)));
   return !fenced.includes(FAILED);
 }
 
@@ -57,7 +71,7 @@ interface WalkOutcome {
   failed: boolean;
 }
 
-async function walkScanned(runner: CommandRunner, pattern: string, scope: EventScope): Promise<WalkOutcome> {
+async function walkScanned(runner: CommandRunner, pattern: string, scope: EventScope, acks?: ReplicaAcks): Promise<WalkOutcome> {
   const epoch = runner.connectionEpoch();
   let removed = 0;
   let cursor = '0';
@@ -67,7 +81,7 @@ async function walkScanned(runner: CommandRunner, pattern: string, scope: EventS
     if (runner.connectionEpoch() !== epoch) return { removed, done: false, failed: false };
     const [next, keys] = page;
     cursor = next;
-    const unlinked = keys.length > 0 ? await unlink(runner, keys, scope) : 0;
+    const unlinked = keys.length > 0 ? await unlink(runner, keys, scope, acks) : 0;
     if (unlinked === FAILED) return { removed, done: false, failed: true };
     removed += unlinked;
   } while (cursor !== '0');
@@ -79,7 +93,7 @@ async function walkScanned(runner: CommandRunner, pattern: string, scope: EventS
  * and its cursor is an index that skips keys when keys are deleted mid-scan. So match here, and
  * collect every page before deleting anything.
  */
-async function walkEmbedded(runner: CommandRunner, pattern: string, scope: EventScope): Promise<WalkOutcome> {
+async function walkEmbedded(runner: CommandRunner, pattern: string, scope: EventScope, acks?: ReplicaAcks): Promise<WalkOutcome> {
   const matcher = globToRegExp(pattern);
   const matched: string[] = [];
   let cursor = '0';
@@ -91,22 +105,31 @@ async function walkEmbedded(runner: CommandRunner, pattern: string, scope: Event
   } while (cursor !== '0');
   let removed = 0;
   for (let i = 0; i < matched.length; i += BATCH) {
-    const unlinked = await unlink(runner, matched.slice(i, i + BATCH), scope);
+    const unlinked = await unlink(runner, matched.slice(i, i + BATCH), scope, acks);
     if (unlinked === FAILED) return { removed, done: false, failed: true };
     removed += unlinked;
   }
   return { removed, done: true, failed: false };
 }
 
-function unlink(runner: CommandRunner, keys: string[], scope: EventScope): Promise<number | typeof FAILED> {
-  return runner.run('UNLINK', scope, (c: RedisClient) => c.unlink(...keys), keys[0]);
+function unlink(runner: CommandRunner, keys: string[], scope: EventScope, acks?: ReplicaAcks): Promise<number | Failed> {
+  return runner.run(
+    'UNLINK',
+    scope,
+    async (c: RedisClient) => {
+      const unlinked = await c.unlink(...keys);
+      acks?.wrote(c, keys[0]!);
+      return unlinked;
+    },
+    keys[0],
+  );
 }
 
 /**
  * A Cluster: SCAN every master on its own connection, and UNLINK what each page holds grouped by
  * hash tag (one slot per group) through the cluster client, which follows MOVED and ASK.
  */
-async function walkCluster(runner: CommandRunner, pattern: string, scope: EventScope): Promise<WalkOutcome> {
+async function walkCluster(runner: CommandRunner, pattern: string, scope: EventScope, acks?: ReplicaAcks): Promise<WalkOutcome> {
   const before = runner.topology();
   if (before === undefined) return { removed: 0, done: false, failed: true };
   let removed = 0;
@@ -118,7 +141,7 @@ async function walkCluster(runner: CommandRunner, pattern: string, scope: EventS
       if (runner.topology()?.signature !== before.signature) return { removed, done: false, failed: false };
       cursor = page[0];
       for (const keys of groupBySlot(page[1], (key) => key, true, Number.POSITIVE_INFINITY)) {
-        const unlinked = await unlink(runner, keys, scope);
+        const unlinked = await unlink(runner, keys, scope, acks);
         if (unlinked === FAILED) return { removed, done: false, failed: true };
         removed += unlinked;
       }
