@@ -63,6 +63,7 @@ const TYPES = [
   'RedisClient',
   'RedisEndpoint',
   'RedisServer',
+  'ReplicaAcksOptions',
   'ResilienceOptions',
   'ResolvedManagerOptions',
   'SetManyItem',

@@ -38,6 +38,7 @@ export { CacheManager, cacheManager } from './manager/cache-manager.js';
 export type { CacheLogger } from './manager/failure-logger.js';
 export type { CacheManagerOptions, InjectedClientOptions, ResolvedManagerOptions } from './manager/manager-options.js';
 export type { RedisEndpoint, RedisServer } from './manager/redis-url.js';
+export type { ReplicaAcksOptions } from './manager/replica-acks-options.js';
 export type {
   CacheId,
   CacheServiceOptions,

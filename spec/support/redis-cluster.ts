@@ -92,17 +92,40 @@ export class RedisCluster {
     this.#processes.delete(port);
   }
 
+  /** SIGSTOP one node: its sockets stay open and it answers nothing (nor replicates) until `resume`. */
+  pause(port: number): void {
+    this.#processes.get(port)?.kill('SIGSTOP');
+  }
+
+  resume(port: number): void {
+    this.#processes.get(port)?.kill('SIGCONT');
+  }
+
   /** The ports of the current masters, from CLUSTER NODES on a live node. */
   async masterPorts(): Promise<number[]> {
+    const lines = await this.#clusterNodes();
+    return lines.filter((line) => /\bmaster\b/.test(line) && !/\bfail\b/.test(line)).map(portOf);
+  }
+
+  /** Each live master's port, mapped to the port of its replica. */
+  async replicaPorts(): Promise<Map<number, number>> {
+    const lines = (await this.#clusterNodes()).filter((line) => !/\bfail\b/.test(line));
+    const portById = new Map(lines.map((line) => [line.split(' ')[0]!, portOf(line)]));
+    const replicas = new Map<number, number>();
+    for (const line of lines.filter((l) => /\bslave\b/.test(l))) {
+      const master = portById.get(line.split(' ')[3]!);
+      if (master !== undefined) replicas.set(master, portOf(line));
+    }
+    return replicas;
+  }
+
+  /** The lines of CLUSTER NODES, asked of a live node. */
+  async #clusterNodes(): Promise<string[]> {
     const port = [...this.#processes.keys()][0]!;
     const client = new Redis({ port, host: '127.0.0.1', lazyConnect: true });
     try {
       await client.connect();
-      const text = (await client.call('CLUSTER', 'NODES')) as string;
-      return text
-        .split('\n')
-        .filter((line) => /\bmaster\b/.test(line) && !/\bfail\b/.test(line))
-        .map((line) => Number(/:(\d+)@/.exec(line)?.[1]));
+      return ((await client.call('CLUSTER', 'NODES')) as string).split('\n').filter(Boolean);
     } finally {
       client.disconnect();
     }
@@ -139,7 +162,13 @@ export class RedisCluster {
   }
 
   async stop(): Promise<void> {
+    for (const port of this.#processes.keys()) this.resume(port);
     await Promise.all([...this.#processes.keys()].map((port) => this.kill(port)));
     rmSync(this.dir, { recursive: true, force: true });
   }
+}
+
+/** The port in a CLUSTER NODES line (`<id> host:port@bus …`). */
+function portOf(line: string): number {
+  return Number(/:(\d+)@/.exec(line)?.[1]);
 }

@@ -19,6 +19,15 @@ export function timesOwnCommands(client: RedisClient): boolean {
   return isEmbedded(client) || typeof options?.commandTimeout === 'number';
 }
 
+/** The client's own bounds on a command, ms: ioredis `commandTimeout` and `socketTimeout` (a Cluster's in `redisOptions`). */
+export function ownTimeouts(client: RedisClient): number[] {
+  type Bounds = { commandTimeout?: unknown; socketTimeout?: unknown };
+  const options = (client as { options?: Bounds & { redisOptions?: Bounds } }).options;
+  return [options, options?.redisOptions]
+    .flatMap((bounds) => [bounds?.commandTimeout, bounds?.socketTimeout])
+    .filter((ms): ms is number => typeof ms === 'number');
+}
+
 /** ioredis' connection status, when the client has one (ioredis-mock has none). */
 export function statusOf(client: RedisClient): string | undefined {
   return (client as { status?: string }).status;

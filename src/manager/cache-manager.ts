@@ -1,8 +1,8 @@
 import type { ChainableCommander } from 'ioredis';
 import type { BreakerSettings } from '../client/circuit-breaker.js';
-import { CommandRunner } from '../client/command-runner.js';
+import { CommandRunner, type RunnerSettings } from '../client/command-runner.js';
 import type { CacheEventHandler, CacheEventName } from '../client/events.js';
-import { isEmbedded, type RedisClient, statusOf } from '../client/redis-client.js';
+import { isEmbedded, ownTimeouts, type RedisClient, statusOf } from '../client/redis-client.js';
 import { bindRunner } from '../client/runner-registry.js';
 import type { CacheStats } from '../client/stats.js';
 import { withTimeout } from '../core/timeout.js';
@@ -58,6 +58,7 @@ export class CacheManager {
       breaker: breakerSettings(resolved.circuitBreaker),
       commandTimeoutMs: resolved.commandTimeout,
       secrets,
+      replicaAcks: ackSettings(resolved.replicaAcks),
     });
     const health = setInterval(() => void this.ping(), resolved.healthCheckInterval * 1000);
     health.unref();
@@ -71,9 +72,17 @@ export class CacheManager {
    */
   useClient(client: RedisClient, options?: InjectedClientOptions): this {
     if (this.#state.kind !== 'idle') throw new CacheAlreadyInitializedError('already has a client');
-    const { commandTimeout, circuitBreaker, logger } = resolveInjectedOptions(options);
+    const { commandTimeout, circuitBreaker, replicaAcks, logger } = resolveInjectedOptions(options, {
+      embedded: isEmbedded(client),
+      timeouts: ownTimeouts(client),
+    });
     this.#failures.use(logger);
-    this.#runner.attach([client], { breaker: breakerSettings(circuitBreaker), commandTimeoutMs: commandTimeout, secrets: [] });
+    this.#runner.attach([client], {
+      breaker: breakerSettings(circuitBreaker),
+      commandTimeoutMs: commandTimeout,
+      secrets: [],
+      replicaAcks: ackSettings(replicaAcks),
+    });
     this.#state = { kind: 'ready', client, owned: [] };
     return this;
   }
@@ -183,6 +192,10 @@ async function quitQuietly(client: RedisClient): Promise<void> {
 
 function breakerSettings(breaker: ResolvedManagerOptions['circuitBreaker']): BreakerSettings | false {
   return breaker && { failureThreshold: breaker.failureThreshold, cooldownMs: breaker.cooldown };
+}
+
+function ackSettings(acks: ResolvedManagerOptions['replicaAcks']): RunnerSettings['replicaAcks'] {
+  return acks && { replicas: acks.replicas, timeoutMs: acks.timeout };
 }
 
 /** The default manager. */

@@ -5,6 +5,13 @@ import { DEFAULTS } from '../core/defaults.js';
 import { milliseconds } from '../core/option-schemas.js';
 import { type CacheLogger, isCacheLogger } from './failure-logger.js';
 import type { RedisEndpoint } from './redis-url.js';
+import {
+  type ReplicaAcksOptions,
+  type ResolvedReplicaAcks,
+  replicaAcksFit,
+  replicaAcksSchema,
+  resolveReplicaAcks,
+} from './replica-acks-options.js';
 import { maskTls, tlsSecrets } from './tls-secrets.js';
 import {
   type ClusterOptions,
@@ -62,6 +69,13 @@ export interface ConnectionSettings {
   /** TLS options for `rediss://` (CA, client certificate, `servername`…). `passphrase`, `key` and `pfx` are never shown. */
   tls?: ConnectionOptions;
   /**
+   * Make every eviction (`delete`, `deleteMany`, `invalidatePattern`, `@CacheEvict`) and explicit
+   * write (`set`, `setMany`, `@CachePut`) wait until `replicas` replicas have it (Redis `WAIT`), so
+   * a failover can't undo it and bring the old value back. Costs the replicas' acknowledgement on
+   * every such call (see the README, Scale-out). Not on `memory://`. @default undefined (off)
+   */
+  replicaAcks?: ReplicaAcksOptions | undefined;
+  /**
    * Where failures nobody listens for are written: the first of each kind as one line, later ones
    * only counted; `'degraded'` and `'recovered'` each time. Any object with `warn` and `error`
    * (pino, winston); `false` silences. @default console
@@ -83,6 +97,8 @@ export interface ResolvedManagerOptions extends TopologyShown {
   circuitBreaker: { failureThreshold: number; cooldown: number } | false;
   autoPipelining: boolean;
   tls: ConnectionOptions | undefined;
+  /** Off when undefined. */
+  replicaAcks: ResolvedReplicaAcks;
 }
 
 /** The resolved options plus what must never be shown: the secrets scrubbed from every report. */
@@ -110,6 +126,7 @@ const fields = z.strictObject({
     ])
     .optional(),
   autoPipelining: z.boolean().optional(),
+  replicaAcks: replicaAcksSchema,
   tls: z.looseObject({}).optional(),
   logger: z
     .custom<CacheLogger | false>((value) => value === false || isCacheLogger(value), {
@@ -117,7 +134,16 @@ const fields = z.strictObject({
     })
     .optional(),
 });
-const schema = fields.superRefine(exactlyOneTopology);
+const schema = fields.superRefine(exactlyOneTopology).superRefine((o, ctx) => {
+  const embedded = o.redisUrl?.endpoint.kind === 'memory';
+  replicaAcksFit(o.replicaAcks, { embedded, ...commandBound(o), boundBy: 'commandTimeout, socketTimeout' }, ctx);
+});
+
+/** Every command of a connection the manager makes answers within this (ms): its commandTimeout, or its socketTimeout when lower. */
+function commandBound(o: { socketTimeout?: number | undefined; commandTimeout?: number | undefined }): { bound: number } {
+  const socketTimeout = o.socketTimeout ?? DEFAULTS.socketTimeoutMs;
+  return { bound: Math.min(o.commandTimeout ?? socketTimeout, socketTimeout) };
+}
 
 /** Validate once at the edge and apply defaults; throws a `CacheConfigError` naming each bad field. */
 export function resolveManagerOptions(input: unknown): ManagerSettings {
@@ -140,6 +166,7 @@ export function resolveManagerOptions(input: unknown): ManagerSettings {
     circuitBreaker: resolveBreaker(o.circuitBreaker),
     autoPipelining: o.autoPipelining ?? DEFAULTS.autoPipelining,
     tls,
+    replicaAcks: resolveReplicaAcks(o.replicaAcks, commandBound(o).bound),
     secrets: [...secrets, ...tlsSecrets(tls)],
     logger: o.logger ?? console,
   };
@@ -152,17 +179,36 @@ export function publicOptions(settings: ManagerSettings): ResolvedManagerOptions
 }
 
 /** Options of `useClient()`: how ts-rc guards a client it did not create. */
-export type InjectedClientOptions = Pick<CacheManagerOptions, 'commandTimeout' | 'circuitBreaker' | 'logger'>;
+export type InjectedClientOptions = Pick<CacheManagerOptions, 'commandTimeout' | 'circuitBreaker' | 'replicaAcks' | 'logger'>;
 
-const injectedSchema = fields.pick({ commandTimeout: true, circuitBreaker: true, logger: true });
+type InjectedSettings = Pick<ManagerSettings, 'commandTimeout' | 'circuitBreaker' | 'replicaAcks' | 'logger'>;
+const injectedFields = fields.pick({ commandTimeout: true, circuitBreaker: true, replicaAcks: true, logger: true });
 
-/** `commandTimeout` defaults to the default `socketTimeout`, as for clients the manager creates. */
-export function resolveInjectedOptions(input: unknown): Pick<ManagerSettings, 'commandTimeout' | 'circuitBreaker' | 'logger'> {
-  const parsed = injectedSchema.safeParse(input ?? {});
+/**
+ * `commandTimeout` defaults to the default `socketTimeout`, as for clients the manager creates.
+ * @param client what `replicaAcks` needs of the client: whether it is ioredis-mock (no replicas),
+ *   and the timeouts of its own (ioredis `commandTimeout`, `socketTimeout`) that bound a WAIT too
+ */
+export function resolveInjectedOptions(
+  input: unknown,
+  client: { embedded: boolean; timeouts: readonly number[] },
+): InjectedSettings {
+  const boundOf = (commandTimeout: number | undefined) =>
+    Math.min(commandTimeout ?? DEFAULTS.socketTimeoutMs, ...client.timeouts);
+  const schema = injectedFields.superRefine((o, ctx) => {
+    const target = {
+      embedded: client.embedded,
+      bound: boundOf(o.commandTimeout),
+      boundBy: "commandTimeout, the client's own timeouts",
+    };
+    replicaAcksFit(o.replicaAcks, target, ctx);
+  });
+  const parsed = schema.safeParse(input ?? {});
   if (!parsed.success) throw configError('useClient options', parsed.error);
   return {
     commandTimeout: parsed.data.commandTimeout ?? DEFAULTS.socketTimeoutMs,
     circuitBreaker: resolveBreaker(parsed.data.circuitBreaker),
+    replicaAcks: resolveReplicaAcks(parsed.data.replicaAcks, boundOf(parsed.data.commandTimeout)),
     logger: parsed.data.logger ?? console,
   };
 }
