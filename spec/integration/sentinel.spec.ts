@@ -1,7 +1,7 @@
 import { expect } from 'chai';
-import type { Redis } from 'ioredis';
+import { Redis } from 'ioredis';
 import type { CacheEvent } from '../../src/client/events.js';
-import { CacheConnectionError } from '../../src/errors.js';
+import { CacheConnectionError, CacheReplicationError } from '../../src/errors.js';
 import { CacheManager } from '../../src/manager/cache-manager.js';
 import type { CacheManagerOptions } from '../../src/manager/manager-options.js';
 import type { CacheService } from '../../src/service/cache-service.js';
@@ -99,6 +99,41 @@ describeOnRedis('sentinel: a master, a replica and three sentinels, real redis-s
     expect(shown?.masterUrl).to.equal('redis://:***@master');
     const text = JSON.stringify(manager.options);
     for (const secret of SECRETS) expect(text).to.not.include(secret);
+  });
+
+  it('replicaAcks: a delete resolves once the replica has it; with the replica paused, the shortfall is reported and the call still resolves', async () => {
+    const WAIT_MS = 100;
+    manager = new CacheManager().init({ ...sentinelOptions(), replicaAcks: { replicas: 1, timeout: WAIT_MS } });
+    const errors: CacheEvent[] = [];
+    manager.on('error', (event) => errors.push(event));
+    await waitUntil(() => manager!.isAvailable, 5000, 'the manager did not connect through the sentinels');
+    const master = (await topology.agreedMaster())!.port;
+    const replica = topology.node(topology.dataPorts.find((port) => port !== master)!);
+    const reader = new Redis({ port: replica.port, host: '127.0.0.1', password: DATA_PASSWORD });
+    const users = manager.service<string>('acked', { prefix: 'sentinel-test' });
+    try {
+      expect(await users.setMany(['1', '2'].map((id) => ({ id, value: `v${id}` })))).to.deep.equal([true, true]);
+      // Held 50 ms: the delete waits for the replica, and the replica has it when the delete resolves.
+      replica.pause();
+      const resumed = sleep(50).then(() => replica.resume());
+      let start = performance.now();
+      expect(await users.delete('1')).to.equal(true);
+      expect(performance.now() - start, 'resolved once the replica was back').to.be.at.least(45);
+      await resumed;
+      expect(await reader.get(users.key('1')), 'gone from the replica').to.equal(null);
+      expect(errors).to.deep.equal([]);
+      // Held past the WAIT's timeout: a shortfall, reported; the delete happened on the master all the same.
+      replica.pause();
+      start = performance.now();
+      expect(await users.delete('2')).to.equal(true);
+      expect(performance.now() - start, "the WAIT's timeout, Redis' clock tick, slack").to.be.below(WAIT_MS + 100 + 150);
+      expect(errors.map((e) => e.error)).to.have.length(1);
+      expect(errors[0]!.error).to.be.instanceOf(CacheReplicationError).and.deep.include({ acknowledged: 0, replicas: 1 });
+      expect(await (manager.client as Redis).exists(users.key('2'))).to.equal(0);
+    } finally {
+      replica.resume();
+      reader.disconnect();
+    }
   });
 
   /** Close the manager; resolves once every sentinel has only the connections it had before (`baseline`). */
@@ -200,10 +235,13 @@ describeOnRedis('sentinel: a master, a replica and three sentinels, real redis-s
     expect(running.done.length - evictionsBeforeKill, 'evictions worked on the new master').to.be.greaterThan(0);
   });
 
-  it('SENTINEL FAILOVER (the old master stays up): the client moves at once; only evictions acknowledged by the old master meanwhile are lost', async function () {
-    this.timeout(30_000);
-    await topology.restoreReplica(); // the node the previous test killed, back as a replica
-    manager = new CacheManager().init(sentinelOptions());
+  /**
+   * `SENTINEL FAILOVER` under load (the old master stays up): resolves once the client has been on
+   * the new master for a second, with the load stopped and when the command was sent and the client moved.
+   */
+  async function failoverUnderLoad(prepare: () => Promise<void>, options: Partial<CacheManagerOptions> = {}) {
+    await prepare();
+    manager = new CacheManager().init({ ...sentinelOptions(), ...options } as CacheManagerOptions);
     await waitUntil(() => manager!.isAvailable, 5000, 'the manager did not connect through the sentinels');
     const m = manager;
     const oldMaster = (await topology.agreedMaster())!.port;
@@ -230,24 +268,50 @@ describeOnRedis('sentinel: a master, a replica and three sentinels, real redis-s
     await sleep(1000);
     await running.stop();
 
+    expect(running.thrown(), 'no call threw').to.deep.equal([]);
+    // Without following +switch-master, the client stays on the old master until Sentinel demotes it (~10 s).
+    expect(movedAfter - agreedAfter, 'ms from the sentinels agreeing to the client on the new master').to.be.below(2000);
+    expect(Math.max(...running.calls.map((c) => c.ms))).to.be.below(CALL_BOUND_MS);
+    const phases = running.latencyRows({
+      before: (start) => start < asked,
+      'failover (command → client moved)': (start) => start >= asked && start < movedAt,
+      after: (start) => start >= movedAt,
+    });
+    return { running, asked, movedAt, agreedAfter, movedAfter, phases };
+  }
+
+  it('SENTINEL FAILOVER (the old master stays up): the client moves at once; only evictions acknowledged by the old master meanwhile are lost', async function () {
+    this.timeout(30_000);
+    // The node the SIGKILL test killed, back as a replica.
+    const { running, asked, movedAt, agreedAfter, movedAfter, phases } = await failoverUnderLoad(() => topology.restoreReplica());
     // From the promotion to +switch-master the old master is still a master: what it acknowledges
     // then never reaches the new one. Those evictions may be lost; every other one must hold.
     const inWindow = (e: Eviction) => e.end >= asked && e.start <= movedAt;
-    expect(running.thrown(), 'no call threw').to.deep.equal([]);
     expect(running.wrongValues(inWindow).slice(0, 5), 'values older than an eviction outside the window').to.deep.equal([]);
     const stale = running.wrongValues().length;
     figures.push(
       `SENTINEL FAILOVER under the same load: the client was on the new master ${movedAfter.toFixed(0)} ms after the command (the sentinels all agreed after ${agreedAfter.toFixed(0)} ms)`,
-      ...running.latencyRows({
-        before: (start) => start < asked,
-        'failover (command → client moved)': (start) => start >= asked && start < movedAt,
-        after: (start) => start >= movedAt,
-      }),
+      ...phases,
       `  ${running.done.filter(inWindow).length} evictions acknowledged in that window; ${stale} of ${running.calls.length} reads then returned a value older than one of them (until a later eviction)`,
     );
-    // Without following +switch-master, the client stays on the old master until Sentinel demotes it (~10 s).
-    expect(movedAfter - agreedAfter, 'ms from the sentinels agreeing to the client on the new master').to.be.below(2000);
-    expect(Math.max(...running.calls.map((c) => c.ms))).to.be.below(CALL_BOUND_MS);
+  });
+
+  it('SENTINEL FAILOVER with replicaAcks: the evictions only the old master took are each reported; every other one holds', async function () {
+    this.timeout(30_000);
+    const WAIT_MS = 50; // with Redis' clock tick (up to 100 ms more), within commandTimeout (200 ms)
+    const { running, asked, movedAt, phases } = await failoverUnderLoad(() => topology.readyToFailOver(), {
+      replicaAcks: { replicas: 1, timeout: WAIT_MS },
+    });
+    // Once the replica is promoted the old master has none: its WAITs come back short, and the
+    // eviction is reported. An eviction that resolved without such a report is on the new master.
+    const reported = (e: Eviction) => !e.acknowledged;
+    expect(running.wrongValues(reported).slice(0, 5), 'values older than an eviction the replica acknowledged').to.deep.equal([]);
+    const inWindow = running.done.filter((e) => e.end >= asked && e.start <= movedAt);
+    figures.push(
+      `SENTINEL FAILOVER, same load, replicaAcks { replicas: 1, timeout: ${WAIT_MS} }:`,
+      ...phases,
+      `  ${inWindow.length} evictions in the window, ${inWindow.filter(reported).length} reported as not acknowledged (${running.done.filter(reported).length} in all); ${running.wrongValues().length} of ${running.calls.length} reads returned a value older than an eviction, each one a reported eviction`,
+    );
   });
 
   // Last: a sentinel resumed from SIGSTOP sees its clock jump and enters TILT mode (30 s without
@@ -271,8 +335,11 @@ describeOnRedis('sentinel: a master, a replica and three sentinels, real redis-s
 });
 
 type Call = { op: 'get' | 'getOrSet'; id: number; start: number; ms: number; value?: string | null; thrown?: unknown };
-/** An eviction that happened (its 'evict' event came): when it was sent and resolved, and the version it bumped each id to. */
-type Eviction = { start: number; end: number; bumped: ReadonlyMap<number, number> };
+/**
+ * An eviction that happened (its 'evict' event came): when it was sent and resolved, the version it
+ * bumped each id to, and (with replicaAcks) whether it came back without a shortfall or failed WAIT reported.
+ */
+type Eviction = { start: number; end: number; bumped: ReadonlyMap<number, number>; acknowledged: boolean };
 
 /**
  * `callers` loops of `get`/`getOrSet` (5 ms apart) over 10 ids of a "database" whose version per
@@ -292,6 +359,8 @@ class SteadyLoad {
   readonly #misses: number[] = [];
   readonly #readies: number[] = [];
   readonly #evicted: string[] = [];
+  /** Evictions reported as not (known to be) on a replica: only the evictor's calls wait for replicas. */
+  #unacknowledged = 0;
   readonly #loops: Promise<void>[];
   #running = true;
 
@@ -300,6 +369,10 @@ class SteadyLoad {
     manager.on('hit', () => this.#hits.push(performance.now()));
     manager.on('miss', () => this.#misses.push(performance.now()));
     manager.on('evict', (event) => this.#evicted.push(event.key ?? ''));
+    manager.on('error', ({ error }) => {
+      const waitFailed = error instanceof CacheConnectionError && error.operation === 'WAIT';
+      if (error instanceof CacheReplicationError || waitFailed) this.#unacknowledged++;
+    });
     (manager.client as Redis).on('ready', () => this.#readies.push(performance.now()));
     this.#loops = [...Array.from({ length: callers }, () => this.#caller()), this.#evictor()];
   }
@@ -389,10 +462,11 @@ class SteadyLoad {
   async #evictOnce(round: number): Promise<void> {
     const ids = round % 2 === 0 ? [round % SteadyLoad.IDS] : this.#versions.map((_, id) => id);
     const bumped = new Map(ids.map((id) => [id, ++this.#versions[id]!]));
-    const before = this.#evicted.length;
+    const [before, unacknowledged] = [this.#evicted.length, this.#unacknowledged];
     const start = performance.now();
     await (ids.length === 1 ? this.#items.delete(`${ids[0]}`) : this.#items.invalidatePattern());
     this.tried++;
-    if (this.#evicted.length > before) this.done.push({ start, end: performance.now(), bumped });
+    const acknowledged = this.#unacknowledged === unacknowledged;
+    if (this.#evicted.length > before) this.done.push({ start, end: performance.now(), bumped, acknowledged });
   }
 }

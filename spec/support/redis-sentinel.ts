@@ -89,6 +89,25 @@ export class RedisSentinel {
     await waitUntil(() => this.#ready(master.port), 15_000, 'the sentinels did not see the restored replica');
   }
 
+  /**
+   * Resolves once the sentinels agree on the master and the other data node is linked to it as
+   * its replica (its own INFO): enough for `failover()`. After a `SENTINEL FAILOVER` the sentinels
+   * demote the old master only some 10 s later (they let a reported role settle first); this
+   * sends it the same `REPLICAOF` at once.
+   */
+  async readyToFailOver(timeoutMs = 15_000): Promise<void> {
+    const { dataPassword } = this.options;
+    const ready = async () => {
+      const master = await this.agreedMaster();
+      const other = this.dataPorts.find((port) => port !== master?.port);
+      if (!master || other === undefined) return false;
+      const info = (await this.#ask(other, (c) => c.info('replication'), dataPassword)) ?? '';
+      if (info.includes('role:master')) await this.#ask(other, (c) => c.replicaof(master.host, master.port), dataPassword);
+      return info.includes('role:slave') && info.includes(`master_port:${master.port}`) && info.includes('master_link_status:up');
+    };
+    await waitUntil(ready, timeoutMs, 'the other data node is not linked to the master as its replica');
+  }
+
   /** The master's address as every sentinel reports it, or undefined while they disagree (or can't be reached). */
   async agreedMaster(): Promise<Address | undefined> {
     const answers = await Promise.all(
