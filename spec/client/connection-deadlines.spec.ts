@@ -83,13 +83,15 @@ function runUntil(connection: FakeConnection, deadlines: ConnectionDeadlines, un
 }
 
 describe('connection-deadlines: bounding queued commands without a timer each', () => {
-  it('ticks an eighth of the shorter bound, 5–250 ms, dividing it evenly', () => {
+  it('ticks about an eighth of the shorter timeout, 5–250 ms, dividing commandTimeout evenly', () => {
     expect(sweepTick({ commandTimeoutMs: 5000, socketTimeoutMs: 5000 })).to.equal(250);
     expect(sweepTick({ commandTimeoutMs: 1000, socketTimeoutMs: 5000 })).to.equal(125);
     expect(sweepTick({ commandTimeoutMs: 200, socketTimeoutMs: 300 })).to.equal(25);
     expect(sweepTick({ commandTimeoutMs: 30, socketTimeoutMs: 300 })).to.equal(5);
     expect(sweepTick({ commandTimeoutMs: 60_000, socketTimeoutMs: 3000 })).to.equal(250);
     expect(sweepTick({ commandTimeoutMs: 2001, socketTimeoutMs: 5000 })).to.equal(2001 / 9);
+    expect(sweepTick({ commandTimeoutMs: 5000, socketTimeoutMs: 300 })).to.equal(5000 / 134); // ≤ 37.5, divides 5000
+    expect(sweepTick({ commandTimeoutMs: 3, socketTimeoutMs: 5000 })).to.equal(3);
   });
 
   it('property: a command is rejected once, never before commandTimeout, and by commandTimeout + tick if unanswered', () => {

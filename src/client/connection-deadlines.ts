@@ -36,13 +36,15 @@ const MAX_TICK_MS = 250;
 const CLOCK_SLACK_MS = 1;
 
 /**
- * ms between sweeps: about an eighth of the shorter bound, within 5–250 ms, and dividing that bound
- * evenly, so a command fails within its timeout plus one tick.
+ * ms between sweeps: about an eighth of the shorter timeout, within 5–250 ms (never above the
+ * timeout itself), and dividing `commandTimeoutMs` evenly, so a command fails within its timeout
+ * plus one tick. `socketTimeoutMs` gets the same bound when the tick divides it too (by default
+ * the two are equal), else up to two ticks.
  */
 export function sweepTick({ commandTimeoutMs, socketTimeoutMs }: SweepBounds): number {
-  const bound = Math.min(commandTimeoutMs, socketTimeoutMs);
-  const ticks = Math.max(Math.ceil(bound / MAX_TICK_MS), Math.min(8, Math.max(1, Math.floor(bound / MIN_TICK_MS))));
-  return bound / ticks;
+  const shorter = Math.min(commandTimeoutMs, socketTimeoutMs);
+  const most = Math.min(MAX_TICK_MS, Math.max(MIN_TICK_MS, shorter / 8), shorter);
+  return commandTimeoutMs / Math.ceil(commandTimeoutMs / most);
 }
 
 /** A command seen at the back of `queue` at time `at`: it, and everything in front of it, was queued by then. */
