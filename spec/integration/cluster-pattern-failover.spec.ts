@@ -60,9 +60,13 @@ async function countKeys(ports: readonly number[], pattern: string): Promise<num
  * SIGKILL a master when the walk asks `kill.atMaster` for page `kill.atPage`, by watching the
  * SCANs sent on that master's connection; with `holdUntilFailover`, that page is sent only once a
  * replica has taken over (a walk long enough to outlast the failover). `killed` resolves once the
- * victim is dead.
+ * victim is dead; `fired` says whether the walk got that far.
  */
-function killDuringWalk(client: Cluster, cluster: RedisCluster, kill: Kill): { port: number; killed: Promise<void> } {
+function killDuringWalk(
+  client: Cluster,
+  cluster: RedisCluster,
+  kill: Kill,
+): { port: number; killed: Promise<void>; fired: () => boolean } {
   const masters = client.nodes('master');
   const port = Number(masters[kill.victim]!.options.port);
   const dead = gate();
@@ -74,7 +78,7 @@ function killDuringWalk(client: Cluster, cluster: RedisCluster, kill: Kill): { p
     const killing = cluster.kill(port).then(() => dead.open());
     return kill.holdUntilFailover ? killing.then(() => cluster.failedOver(port)).then(() => scan(...args)) : scan(...args);
   };
-  return { port, killed: dead.promise };
+  return { port, killed: dead.promise, fired: () => pages >= kill.atPage };
 }
 
 /**
@@ -117,9 +121,12 @@ describeOnRedis('invalidatePattern while a Cluster master is SIGKILLed (own 3+3 
         expect(await countKeys(await cluster.masterPorts(), hot), 'entries matching before the call').to.equal(HOT);
 
         const victim = killDuringWalk(manager.client as Cluster, cluster, kill);
+        victim.killed.then(() => {
+          killed = victim.port; // whatever this test does next, the next one starts with the node back
+        });
         const removed = await rows.invalidatePattern('hot:*');
+        expect(victim.fired(), 'the walk reached the page where the master is killed').to.equal(true);
         await victim.killed;
-        killed = victim.port;
         await cluster.failedOver(victim.port);
         const masters = await cluster.masterPorts();
         const hotLeft = await countKeys(masters, hot);
