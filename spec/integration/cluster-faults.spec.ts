@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import calculateSlot from 'cluster-key-slot';
 import type { Cluster } from 'ioredis';
+import { isSwept } from '../../src/client/command-sweep.js';
 import { CacheManager } from '../../src/manager/cache-manager.js';
 import { describeOnRedis } from '../support/backends.js';
 import { percentile, sleep } from '../support/events.js';
@@ -42,6 +43,9 @@ describeOnRedis('Redis Cluster: a master killed under load (own 3+3 cluster)', (
     const ids = Array.from({ length: 300 }, (_, i) => `r${i}`);
     for (const id of ids) await rows.set(id, `v-${id}`);
     const client = manager.client as Cluster;
+    // No sweep on a Cluster: a redirected command waits in a retry queue it can't see (create-clients.ts).
+    expect(isSwept(client)).to.equal(false);
+    for (const node of client.nodes('all')) expect(node.options.commandTimeout).to.equal(COMMAND_TIMEOUT);
     const shardOf = (id: string) => client.slots[calculateSlot(rows.key(id))]?.[0];
     const victim = client.slots[calculateSlot(rows.key(ids[0]!))]![0]!; // the master of the first id
     const victimPort = Number(victim.split(':')[1]);

@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { Redis } from 'ioredis';
+import { isSwept } from '../../src/client/command-sweep.js';
 import type { CacheEvent } from '../../src/client/events.js';
 import { CacheConnectionError, CacheReplicationError } from '../../src/errors.js';
 import { CacheManager } from '../../src/manager/cache-manager.js';
@@ -79,6 +80,7 @@ describeOnRedis('sentinel: a master, a replica and three sentinels, real redis-s
     await waitUntil(() => manager!.isAvailable, 5000, 'the manager did not connect through the sentinels');
     const master = await topology.agreedMaster();
     expect(await connectedPort(manager)).to.equal(master?.port);
+    expect(isSwept(manager.client), "the manager's sweep bounds the master connection").to.equal(true);
 
     const users = manager.service<{ name: string }>('users', { prefix: 'sentinel-test' });
     expect(await users.set('1', { name: 'Ada' })).to.equal(true);

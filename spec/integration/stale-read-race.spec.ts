@@ -226,11 +226,23 @@ describeOnRedis(`no stale read across ${WORKERS} processes (randomized, real Red
       expectNoStaleRead(await race('cluster plain', PLAIN, 'ts-rc', { cacheCluster: cluster!.urls }), 0.3);
     });
 
+    it('control: without fences the harness catches stale reads on the Cluster', async function () {
+      this.timeout(30_000);
+      const short = { ...PLAIN, rounds: rounds(20) };
+      expectCaught(await race('cluster plain without fences', short, 'unfenced', { cacheCluster: cluster!.urls }));
+    });
+
     it('grace across processes on a Cluster', async function () {
       this.timeout(30_000);
       const totals = await race('cluster grace', GRACE, 'ts-rc', { cacheCluster: cluster!.urls });
       expectNoStaleRead(totals, 0.1);
       expect(totals.staleServed, 'stale values were served').to.be.greaterThan(10);
+    });
+
+    it('control: a naive grace serving its stale value to every joiner is caught on the Cluster', async function () {
+      this.timeout(30_000);
+      const short = { ...GRACE, rounds: rounds(50) };
+      expectCaught(await race('cluster naive grace', short, 'naive', { cacheCluster: cluster!.urls }), 'stale');
     });
   });
 

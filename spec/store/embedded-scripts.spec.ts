@@ -40,6 +40,7 @@ const keyspace = fc.record(
 /** Every script's KEYS and ARGV, as its callers in src pass them. */
 const CASES: Record<string, fc.Arbitrary<{ keys: string[]; args: (string | number)[] }>> = {
   READ_FENCES: fc.record({ keys: fc.tuple(key, key), args: fc.tuple(fc.constantFrom('t1', 't2'), ms) }),
+  READ_ENTRY_OR_FENCES: fc.record({ keys: fc.tuple(key, key, key), args: fc.tuple(fc.constantFrom('t1', 't2'), ms) }),
   STORE_FENCED: fc.record({ keys: fc.tuple(key, key, key), args: fc.tuple(value, ms, token, token) }),
   STORE_AND_FENCE: fc.record({ keys: fc.tuple(key, key), args: fc.tuple(value, ms, token, ms) }),
   EVICT_ENTRY: fc.record({ keys: fc.tuple(key, key), args: fc.tuple(token, ms) }),

@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import { EVICT_ENTRY, FENCE_NAMESPACE, READ_FENCES, STORE_FENCED } from '../../src/store/lua-scripts.js';
+import { EVICT_ENTRY, FENCE_NAMESPACE, READ_ENTRY_OR_FENCES, READ_FENCES, STORE_FENCED } from '../../src/store/lua-scripts.js';
 
 /*
  * The classic versioned write: a fence is a counter that an eviction increments, a missing one
@@ -9,6 +9,12 @@ import { EVICT_ENTRY, FENCE_NAMESPACE, READ_FENCES, STORE_FENCED } from '../../s
  */
 const COUNTER_SCRIPTS: Record<string, string> = {
   [READ_FENCES.sha]: `return { redis.call('GET', KEYS[1]) or '0', redis.call('GET', KEYS[2]) or '0' }`,
+  [READ_ENTRY_OR_FENCES.sha]: `
+local entry = redis.call('GET', KEYS[1])
+if entry then
+  return entry
+end
+return { redis.call('GET', KEYS[2]) or '0', redis.call('GET', KEYS[3]) or '0' }`,
   [STORE_FENCED.sha]: `
 if (redis.call('GET', KEYS[2]) or '0') ~= ARGV[3] or (redis.call('GET', KEYS[3]) or '0') ~= ARGV[4] then
   return 0

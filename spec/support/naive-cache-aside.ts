@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 import { sleep } from './events.js';
 
 export interface NaiveOptions {
@@ -52,7 +52,7 @@ export class NaiveCacheAside<T> {
   readonly #loads = new Map<string, Load<T>>();
 
   constructor(
-    private readonly client: Redis,
+    private readonly client: Redis | Cluster,
     private readonly options: NaiveOptions,
   ) {}
 

@@ -131,6 +131,47 @@ export class RedisCluster {
     }
   }
 
+  /**
+   * Every write a master took has reached its replicas: each replica's acknowledged offset
+   * (reported about once a second) equals its master's. Wait for it before killing a master
+   * whose data must survive the failover.
+   */
+  async replicated(): Promise<boolean> {
+    for (const port of this.#processes.keys()) {
+      const caughtUp = await probe(port, async (client) => {
+        const info = await client.info('replication');
+        if (!info.includes('role:master')) return true;
+        const offset = /master_repl_offset:(\d+)/.exec(info)?.[1];
+        const replicas = [...info.matchAll(/^slave\d+:.*offset=(\d+)/gm)].map((match) => match[1]);
+        return replicas.every((acked) => acked === offset);
+      });
+      if (!caughtUp) return false;
+    }
+    return true;
+  }
+
+  /** Start a killed node again (it rejoins as a replica of whoever took its slots) and wait until every master has a replica in sync. */
+  async rejoin(port: number): Promise<void> {
+    await this.startNode(port);
+    await waitUntil(
+      async () => (await this.healthy()) && (await this.replicasInSync(this.ports.length / 2)),
+      30_000,
+      `node ${port} did not rejoin the cluster as a replica`,
+    );
+  }
+
+  /** Wait until a replica has taken over from the killed master on `port` and every node sees cluster_state:ok. */
+  async failedOver(port: number, timeoutMs = 30_000): Promise<void> {
+    await waitUntil(
+      async () => {
+        const masters = await this.masterPorts();
+        return masters.length === this.ports.length / 2 && !masters.includes(port) && (await this.healthy());
+      },
+      timeoutMs,
+      `no replica took over from the master on port ${port}`,
+    );
+  }
+
   /** Every master has a replica whose link to it is up. */
   async replicasInSync(masters: number): Promise<boolean> {
     let inSync = 0;

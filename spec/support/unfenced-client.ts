@@ -1,11 +1,11 @@
-import type { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 import { STORE_FENCED, STORE_FENCED_MANY } from '../../src/store/lua-scripts.js';
 
 /**
  * Negative controls only: `client`, except that ts-rc's fenced write stores unconditionally, as
  * if there were no eviction fences. Lives on the spec side so nothing in src can turn fences off.
  */
-export function withoutFences(client: Redis): Redis {
+export function withoutFences<C extends Redis | Cluster>(client: C): C {
   const evalsha = (sha: string, numKeys: number, ...rest: (string | number)[]): Promise<unknown> => {
     if (sha === STORE_FENCED_MANY.sha) return storeAll(client, numKeys, rest);
     if (sha !== STORE_FENCED.sha) return client.evalsha(sha, numKeys, ...rest);
@@ -25,7 +25,7 @@ export function withoutFences(client: Redis): Redis {
 }
 
 /** STORE_FENCED_MANY without its check: every value stored (KEYS: namespace fence, then entry and fence; ARGV: 4 per entry). */
-async function storeAll(client: Redis, numKeys: number, rest: (string | number)[]): Promise<string> {
+async function storeAll(client: Redis | Cluster, numKeys: number, rest: (string | number)[]): Promise<string> {
   const keys = rest.slice(0, numKeys);
   const args = rest.slice(numKeys);
   let stored = '';

@@ -1,13 +1,12 @@
-import type { Redis } from 'ioredis';
 import { DEFAULTS } from '../core/defaults.js';
 import { redactError } from '../core/redact.js';
-import { withTimeout } from '../core/timeout.js';
+import { raceTimeout, withTimeout } from '../core/timeout.js';
 import { CacheConnectionError, type CacheError, CacheNotInitializedError } from '../errors.js';
 import { type BreakerSettings, CircuitBreaker } from './circuit-breaker.js';
 import { type CacheEvent, type CacheEventName, CacheEvents } from './events.js';
 import { GetBatcher } from './get-batcher.js';
 import { connectionEpoch, isCluster, isEmbedded, type RedisClient, statusOf, timesOwnCommands } from './redis-client.js';
-import { ShardBreakers } from './shard-breakers.js';
+import { ShardBreakers, type Topology } from './shard-breakers.js';
 import { StatsRecorder } from './stats.js';
 
 /** Returned by `CommandRunner.run` when Redis could not be used; the failure is already reported. */
@@ -78,9 +77,16 @@ export class CommandRunner {
     return this.#clients.some(isEmbedded);
   }
 
-  /** A Cluster's masters now and a signature of them (see ShardBreakers.topology); undefined when not on a Cluster. */
-  topology(): { masters: Redis[]; signature: string } | undefined {
+  /** A Cluster's masters now, a signature of them and whether they serve every slot (see ShardBreakers.topology); undefined when not on a Cluster. */
+  topology(): Topology | undefined {
     return this.#shards?.topology();
+  }
+
+  /** On a Cluster: `topology()` after asking for a fresh slot map, waiting for it no longer than the command timeout. */
+  async refreshedTopology(): Promise<Topology | undefined> {
+    if (!this.#shards) return undefined;
+    await raceTimeout(this.#shards.refresh(), this.#settings.commandTimeoutMs);
+    return this.#shards.topology();
   }
 
   /** Changes whenever one of the clients reconnects: a SCAN cursor from before means nothing after. */

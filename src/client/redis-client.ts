@@ -1,4 +1,5 @@
 import type { Cluster, Redis } from 'ioredis';
+import { isSwept } from './command-sweep.js';
 
 /** An ioredis-compatible client: `Redis`, `Cluster`, or ioredis-mock. */
 export type RedisClient = Redis | Cluster;
@@ -13,10 +14,10 @@ export function isCluster(client: RedisClient): client is Cluster {
   return (client as { isCluster?: unknown }).isCluster === true;
 }
 
-/** Clients with ioredis' own `commandTimeout` need no extra timer per command. */
+/** Clients a sweep bounds, or with ioredis' own `commandTimeout`, need no extra timer per command. */
 export function timesOwnCommands(client: RedisClient): boolean {
   const options = (client as { options?: { commandTimeout?: unknown } }).options;
-  return isEmbedded(client) || typeof options?.commandTimeout === 'number';
+  return isEmbedded(client) || isSwept(client) || typeof options?.commandTimeout === 'number';
 }
 
 /** The client's own bounds on a command, ms: ioredis `commandTimeout` and `socketTimeout` (a Cluster's in `redisOptions`). */

@@ -3,6 +3,15 @@ import type { Cluster, Redis } from 'ioredis';
 import { type BreakerSettings, CircuitBreaker } from './circuit-breaker.js';
 import { connectionEpoch } from './redis-client.js';
 
+/** A Cluster's masters at one moment (see ShardBreakers.topology). */
+export interface Topology {
+  masters: Redis[];
+  /** Changes when the set of masters changes or one of their connections is re-made. */
+  signature: string;
+  /** Every slot of the slot map is served by one of `masters`. */
+  covered: boolean;
+}
+
 /** How often a shard found down may trigger a slot-map refresh (ms). */
 const REFRESH_MS = 500;
 
@@ -77,17 +86,33 @@ export class ShardBreakers {
     });
   }
 
+  /** Ask the cluster for its slot map now; resolves once it answered or every node failed to. */
+  refresh(): Promise<void> {
+    this.#refreshedAt = Date.now();
+    return new Promise((resolve) =>
+      this.cluster.refreshSlotsCache(() => {
+        this.#nodes = undefined;
+        resolve();
+      }),
+    );
+  }
+
   /**
    * The masters now, with a signature that changes when the set of masters changes or one of
    * their connections is re-made (a failover, a restart): a SCAN walk compares it step by step.
+   * `covered` is false while a slot of the slot map names a master that is not among them (a dead
+   * master leaves the pool before its replica is promoted): scanning them all misses its keys.
    */
-  topology(): { masters: Redis[]; signature: string } {
+  topology(): Topology {
     const masters = this.cluster.nodes('master');
     const signature = masters
       .map((node) => `${node.options.host}:${node.options.port}#${connectionEpoch(node)}`)
       .sort()
       .join(',');
-    return { masters, signature };
+    const known = new Set(masters.map((node) => `${node.options.host}:${node.options.port}`));
+    let covered = this.cluster.slots.length > 0;
+    for (const nodes of this.cluster.slots) if (nodes !== undefined && !known.has(nodes[0]!)) covered = false;
+    return { masters, signature, covered };
   }
 
   /** True while every known shard's breaker is open. */

@@ -1,6 +1,7 @@
 import type { ChainableCommander } from 'ioredis';
 import type { BreakerSettings } from '../client/circuit-breaker.js';
 import { CommandRunner, type RunnerSettings } from '../client/command-runner.js';
+import { CommandSweep } from '../client/command-sweep.js';
 import type { CacheEventHandler, CacheEventName } from '../client/events.js';
 import { isEmbedded, ownTimeouts, type RedisClient, statusOf } from '../client/redis-client.js';
 import { bindRunner } from '../client/runner-registry.js';
@@ -29,6 +30,7 @@ type State =
       owned: readonly RedisClient[];
       options?: ManagerSettings;
       health?: NodeJS.Timeout;
+      sweep?: CommandSweep | undefined;
     };
 
 /**
@@ -54,6 +56,11 @@ export class CacheManager {
     const clients = createClients(resolved);
     const { secrets } = resolved;
     for (const client of clients) client.on('error', () => {}); // reported through run() and the health check
+    // Before attach(): the runner races no command on a connection the sweep already bounds.
+    const sweep = CommandSweep.start(clients, {
+      commandTimeoutMs: resolved.commandTimeout,
+      socketTimeoutMs: resolved.socketTimeout,
+    });
     this.#runner.attach(clients, {
       breaker: breakerSettings(resolved.circuitBreaker),
       commandTimeoutMs: resolved.commandTimeout,
@@ -62,7 +69,7 @@ export class CacheManager {
     });
     const health = setInterval(() => void this.ping(), resolved.healthCheckInterval * 1000);
     health.unref();
-    this.#state = { kind: 'ready', client: clients[0]!, owned: clients, options: resolved, health };
+    this.#state = { kind: 'ready', client: clients[0]!, owned: clients, options: resolved, health, sweep };
     return this;
   }
 
@@ -166,6 +173,7 @@ export class CacheManager {
     if (state.kind === 'idle') return;
     this.#state = { kind: 'idle' };
     clearInterval(state.health);
+    state.sweep?.stop();
     this.#runner.detach();
     singleFlightOf(this.#runner).clear();
     await Promise.all(state.owned.map(quitQuietly));

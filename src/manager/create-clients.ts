@@ -29,12 +29,14 @@ export function createClients(options: ResolvedManagerOptions): RedisClient[] {
   }
 }
 
-/** What every connection gets: bounded commands, backoff on reconnect, no queue that grows while Redis is away. */
+/**
+ * What every connection gets: backoff on reconnect, no queue that grows while Redis is away. No
+ * `commandTimeout` or `socketTimeout`: the manager's sweep (client/command-sweep.ts) bounds
+ * commands and sockets without ioredis' timer per command; a Cluster keeps ioredis' own.
+ */
 function connectionOptions(options: ResolvedManagerOptions): RedisOptions {
   return {
     connectTimeout: options.socketConnectTimeout,
-    socketTimeout: options.socketTimeout,
-    commandTimeout: options.commandTimeout,
     enableAutoPipelining: options.autoPipelining,
     // A cache command is worth one reconnect attempt, not a queue that grows while Redis is away.
     maxRetriesPerRequest: 1,
@@ -51,7 +53,10 @@ function clusterClient(endpoint: ClusterEndpoint, options: ResolvedManagerOption
   // cluster replaces on a topology refresh must not hold an auto-pipeline of its own.
   const { retryStrategy, enableAutoPipelining: _pipelining, ...perNode } = connectionOptions(options);
   return new Cluster(seeds, {
-    redisOptions: { ...perNode, ...credentials },
+    // ioredis' own timeouts on node connections: a command redirected (MOVED, TRYAGAIN, a
+    // failover) waits in the Cluster's retry queue, which no sweep can see; ioredis' timer, armed
+    // when the command first reaches a node, keeps running there.
+    redisOptions: { ...perNode, ...credentials, commandTimeout: options.commandTimeout, socketTimeout: options.socketTimeout },
     enableAutoPipelining: options.autoPipelining,
     clusterRetryStrategy: (attempt) => retryStrategy?.(attempt) ?? null,
     // MOVED/ASK and failovers: follow them, but don't queue commands for long while slots move.

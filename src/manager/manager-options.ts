@@ -47,11 +47,15 @@ export type CacheManagerOptions = ConnectionSettings &
 export interface ConnectionSettings {
   /** Connections in the pool; commands are spread round-robin. See the README for the numbers. @default 1 */
   maxConnections?: number;
-  /** ms without an answer before a command's socket is considered dead. @default 5000 */
+  /**
+   * ms without an answer before a command's socket is considered dead (destroyed, then reconnected).
+   * Checked by a sweep every tick (about an eighth of the shorter timeout, 5–250 ms): it acts
+   * within `socketTimeout` + one tick. @default 5000
+   */
   socketTimeout?: number;
   /** ms to establish a connection. @default 2000 */
   socketConnectTimeout?: number;
-  /** ms a single command may take before it fails (and the cache is bypassed). @default socketTimeout */
+  /** ms a single command may take before it fails (and the cache is bypassed); it fails within `commandTimeout` + one tick (see `socketTimeout`). @default socketTimeout */
   commandTimeout?: number;
   /** Seconds between health-check pings. @default 30 */
   healthCheckInterval?: number;

@@ -57,6 +57,7 @@ export class CacheAsideLoad<T> implements JoinableLoad<T> {
    * @param startedAt when the caller that started this load began (`performance.now()`); its
    *   own read of `stale` came after, so later callers must check the entry is still there
    * @param stale the entry past its TTL, kept for grace; `FAILED` when Redis could not be read
+   * @param readFences the fence tokens, when the caller's read returned them with the entry's absence
    */
   constructor(
     readonly request: LoadRequest<T>,
@@ -64,6 +65,7 @@ export class CacheAsideLoad<T> implements JoinableLoad<T> {
     private readonly store: NamespaceStore<T>,
     private readonly flights: SingleFlight,
     readonly stale: StoredEntry<T> | undefined | Failed,
+    private readonly readFences?: Fences,
   ) {
     this.outcome = this.#bounded(this.#run());
   }
@@ -116,8 +118,10 @@ export class CacheAsideLoad<T> implements JoinableLoad<T> {
 
   /** The factory's value, computed now and stored fenced. */
   async #compute(): Promise<LoadOutcome<T>> {
-    const asOf = performance.now();
-    const fences = this.stale === FAILED ? FAILED : await this.store.readFences(this.request.key, this.request.id);
+    // Fences read with the entry came before the factory too: older tokens only refuse more writes.
+    const asOf = this.readFences ? this.startedAt : performance.now();
+    const fences =
+      this.stale === FAILED ? FAILED : (this.readFences ?? (await this.store.readFences(this.request.key, this.request.id)));
     let value: T;
     try {
       value = await new Promise<T>((resolve) => resolve(this.request.factory()));

@@ -138,6 +138,9 @@ export const readFencesTwin: EmbeddedTwin = (run, [entryFence, namespaceFence], 
   fenceToken(run, namespaceFence!, `${fresh}:n`, lifetime!),
 ];
 
+export const readEntryOrFencesTwin: EmbeddedTwin = (run, [entry, entryFence, namespaceFence], [fresh, lifetime]) =>
+  run.get(entry!) ?? readFencesTwin(run, [entryFence!, namespaceFence!], [fresh!, lifetime!]);
+
 export const storeFencedTwin: EmbeddedTwin = (
   run,
   [entry, entryFence, namespaceFence],

@@ -6,6 +6,7 @@ import {
   type EmbeddedTwin,
   evictEntryTwin,
   fenceNamespaceTwin,
+  readEntryOrFencesTwin,
   readFencesTwin,
   releaseLockTwin,
   runTwin,
@@ -94,6 +95,20 @@ export const READ_FENCES = lua(
   `${FENCE_TOKEN}
 return { token(KEYS[1], ARGV[1] .. ':e'), token(KEYS[2], ARGV[1] .. ':n') }`,
   readFencesTwin,
+);
+
+/**
+ * A load's first read in one round trip: the entry if it is there (a read, nothing written),
+ * else the tokens READ_FENCES returns. KEYS: entry, entry fence, namespace fence. ARGV: as READ_FENCES.
+ */
+export const READ_ENTRY_OR_FENCES = lua(
+  `${FENCE_TOKEN}
+local entry = redis.call('GET', KEYS[1])
+if entry then
+  return entry
+end
+return { token(KEYS[2], ARGV[1] .. ':e'), token(KEYS[3], ARGV[1] .. ':n') }`,
+  readEntryOrFencesTwin,
 );
 
 /**

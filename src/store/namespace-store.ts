@@ -7,7 +7,15 @@ import { type Codec, type Envelope, isFresh } from '../core/codec.js';
 import { DEFAULTS } from '../core/defaults.js';
 import type { KeyLayout } from '../core/key-layout.js';
 import { CacheError, CacheSerializationError } from '../errors.js';
-import { EVICT_ENTRY, READ_FENCES, runEvicting, runScript, STORE_AND_FENCE, STORE_FENCED } from './lua-scripts.js';
+import {
+  EVICT_ENTRY,
+  READ_ENTRY_OR_FENCES,
+  READ_FENCES,
+  runEvicting,
+  runScript,
+  STORE_AND_FENCE,
+  STORE_FENCED,
+} from './lua-scripts.js';
 import { unlinkMatching } from './pattern-unlink.js';
 
 /** An entry as read: the decoded envelope and the text it came from (to tell a rewrite apart). */
@@ -18,6 +26,13 @@ export interface StoredEntry<T> {
 
 /** The fence tokens a load read before calling its factory: the entry's and the namespace's. */
 export type Fences = readonly [string, string];
+
+/** A load's first read (`readOrFences`): the entry, or the fences when there was none. */
+export interface EntryOrFences<T> {
+  readonly entry: StoredEntry<T> | undefined | Failed;
+  /** Read (created when missing) in the same script, when the entry was absent. */
+  readonly fences: Fences | undefined;
+}
 
 /** Metadata written with a value: logical expiry and compute time, used by grace and early refresh. */
 export interface WriteMeta {
@@ -81,6 +96,21 @@ export class NamespaceStore<T> {
   /** The current text of an entry (null when absent, FAILED when Redis could not answer). */
   readRaw(key: string, id: unknown): Promise<string | null | Failed> {
     return this.runner.get(key, this.scope(key, id));
+  }
+
+  /**
+   * The entry, or (when there is none) the fence tokens a load stores against, in one script: a
+   * miss then costs two round trips, not three. A hit costs a script instead of a GET (and is not
+   * coalesced), so callers choose it only when a miss is likely (see service/load-forecast.ts).
+   */
+  async readOrFences(key: string, id: unknown): Promise<EntryOrFences<T>> {
+    const layout = this.keys;
+    const keys = [key, layout.entryFence(key), layout.namespaceFenceOf(key)];
+    const reply = await this.runner.run('GET', this.scope(key, id), (c) =>
+      runScript(c, READ_ENTRY_OR_FENCES, keys, [randomUUID(), DEFAULTS.fenceTtlMs]),
+    );
+    if (Array.isArray(reply)) return { entry: undefined, fences: reply as unknown as Fences };
+    return { entry: await this.decode(reply as string | Failed, key, id), fences: undefined };
   }
 
   /** The fence tokens to store against, created when missing. */

@@ -127,11 +127,20 @@ function unlink(runner: CommandRunner, keys: string[], scope: EventScope, acks?:
 
 /**
  * A Cluster: SCAN every master on its own connection, and UNLINK what each page holds grouped by
- * hash tag (one slot per group) through the cluster client, which follows MOVED and ASK.
+ * hash tag (one slot per group) through the cluster client, which follows MOVED and ASK. A walk
+ * is done only if its masters served every slot from start to end.
  */
 async function walkCluster(runner: CommandRunner, pattern: string, scope: EventScope, acks?: ReplicaAcks): Promise<WalkOutcome> {
-  const before = runner.topology();
+  let before = runner.topology();
   if (before === undefined) return { removed: 0, done: false, failed: true };
+  // A master left the pool (it died; its replica may have taken over since, unknown to the client
+  // until it asks): a walk of the others would say "done" while the dead master's keys come back
+  // with its replica. Ask for the slot map once; if a master is still missing, say so.
+  if (!before.covered) before = (await runner.refreshedTopology())!;
+  if (!before.covered) {
+    runner.report(new CacheConnectionError('SCAN', 'a master serving some slots is unreachable (a failover under way?)'), scope);
+    return { removed: 0, done: false, failed: true };
+  }
   let removed = 0;
   for (const node of before.masters) {
     let cursor = '0';
