@@ -173,9 +173,15 @@ describeOnRedis(`no stale read across ${WORKERS} processes (randomized, real Red
   });
 
   it('control: counter fences, which a lost fence resets, let stale writes through', async function () {
-    this.timeout(20_000);
+    this.timeout(60_000);
     const schedule = { ...PLAIN, rounds: rounds(40) };
-    expectCaught(await race('fence loss, counter fences', schedule, 'counter-fences', { chaos: loseFences(manager.client) }));
+    // A stale write here needs a fence deleted inside one load's window, which a loaded machine's
+    // timing can miss for a whole run (seen once in ~20 runs): up to three runs must catch one.
+    let totals: RaceTotals | undefined;
+    for (let run = 0; run < 3 && !(totals && totals.staleReads > 0); run++) {
+      totals = await race('fence loss, counter fences', schedule, 'counter-fences', { chaos: loseFences(manager.client) });
+    }
+    expectCaught(totals!);
   });
 
   describe('on a redis-server of its own, flushed and restarted with empty data mid-run', () => {

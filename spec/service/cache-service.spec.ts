@@ -20,6 +20,20 @@ class User {
     return `hi ${this.name}`;
   }
 }
+/** A source the test answers by hand; `entered` resolves once a load has called it (its read has missed). */
+function slowSource<T>(): { load: () => Promise<T>; entered: Promise<void>; open: (value: T) => void } {
+  const answer = gate<T>();
+  const called = gate();
+  return {
+    load: () => {
+      called.open();
+      return answer.promise;
+    },
+    entered: called.promise,
+    open: answer.open,
+  };
+}
+
 const userSchema = z.object({ id: z.string(), name: z.string().min(1), age: z.number().int() });
 
 describeOnBackends('CacheService', (backend) => {
@@ -173,9 +187,9 @@ describeOnBackends('CacheService', (backend) => {
 
     it('does not store a value loaded before a delete of its key', async () => {
       const users = service<string>();
-      const db = gate<string>();
-      const slowRead = users.getOrSet('row', () => db.promise);
-      await sleep(20); // the read has missed and is waiting on the database
+      const db = slowSource<string>();
+      const slowRead = users.getOrSet('row', db.load);
+      await db.entered; // the read has missed and is waiting on the database
       expect(await users.delete('row')).to.equal(false);
       db.open('old');
       expect(await slowRead).to.equal('old');
@@ -184,9 +198,9 @@ describeOnBackends('CacheService', (backend) => {
 
     it('does not let a read that starts after a delete join a load that began before it', async () => {
       const users = service<string>();
-      const db = gate<string>();
-      const slowRead = users.getOrSet('row', () => db.promise);
-      await sleep(20);
+      const db = slowSource<string>();
+      const slowRead = users.getOrSet('row', db.load);
+      await db.entered;
       await users.delete('row');
       const laterRead = users.getOrSet('row', async () => 'new');
       db.open('old');
@@ -197,9 +211,9 @@ describeOnBackends('CacheService', (backend) => {
 
     it('does not let a read that starts after an invalidation join a load that began before it', async () => {
       const users = service<string>();
-      const db = gate<string>();
-      const slowRead = users.getOrSet('row', () => db.promise);
-      await sleep(20);
+      const db = slowSource<string>();
+      const slowRead = users.getOrSet('row', db.load);
+      await db.entered;
       await users.invalidatePattern('r*');
       const laterRead = users.getOrSet('row', async () => 'new');
       db.open('old');
@@ -209,9 +223,9 @@ describeOnBackends('CacheService', (backend) => {
 
     it('does not store a value loaded before an invalidation of its namespace', async () => {
       const users = service<string>();
-      const db = gate<string>();
-      const slowRead = users.getOrSet('row', () => db.promise);
-      await sleep(20);
+      const db = slowSource<string>();
+      const slowRead = users.getOrSet('row', db.load);
+      await db.entered;
       await users.invalidatePattern();
       db.open('old');
       await slowRead;
