@@ -3,7 +3,7 @@ import type { Redis } from 'ioredis';
 import { CacheFactoryError } from '../../src/errors.js';
 import { CacheManager } from '../../src/manager/cache-manager.js';
 import type { CacheService } from '../../src/service/cache-service.js';
-import { READ_FENCES_MANY, STORE_FENCED_MANY } from '../../src/store/lua-scripts.js';
+import { READ_FENCES_MANY, STORE_FENCED_MANY } from '../../src/store/lua-batch-scripts.js';
 import { describeOnBackends } from '../support/backends.js';
 import { countCommands, slotGroups } from '../support/command-counter.js';
 import { gate, heldRead, rejection, sleep } from '../support/events.js';

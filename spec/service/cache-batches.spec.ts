@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { CacheConnectionError, CacheDecodeError, CacheKeyError } from '../../src/errors.js';
 import { CacheManager } from '../../src/manager/cache-manager.js';
-import { EVICT_MANY, STORE_AND_FENCE_MANY } from '../../src/store/lua-scripts.js';
+import { EVICT_MANY, STORE_AND_FENCE_MANY } from '../../src/store/lua-batch-scripts.js';
 import { describeOnBackends } from '../support/backends.js';
 import { countCommands, slotGroups } from '../support/command-counter.js';
 import { asyncRejection, heldRead, recordEvents, sleep } from '../support/events.js';

@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import fc from 'fast-check';
 import type { Redis } from 'ioredis';
 import RedisMock from 'ioredis-mock';
+import * as batchScripts from '../../src/store/lua-batch-scripts.js';
 import * as scripts from '../../src/store/lua-scripts.js';
 import { type LuaScript, runScript } from '../../src/store/lua-scripts.js';
 import { sleep } from '../support/events.js';
@@ -102,13 +103,13 @@ function expectSameKeyspace(actual: Awaited<ReturnType<typeof snapshot>>, expect
   }
 }
 
-const luaScripts = Object.entries(scripts).filter((entry): entry is [string, LuaScript] => {
+const luaScripts = Object.entries({ ...scripts, ...batchScripts }).filter((entry): entry is [string, LuaScript] => {
   const candidate = entry[1] as Partial<LuaScript>;
   return typeof candidate === 'object' && typeof candidate.source === 'string';
 });
 
 describe('embedded scripts: each Lua script and its JavaScript twin', () => {
-  it('every script in lua-scripts.ts has a twin and a differential case here', () => {
+  it('every script in lua-scripts.ts and lua-batch-scripts.ts has a twin and a differential case here', () => {
     expect(luaScripts.map(([name]) => name).sort()).to.deep.equal(Object.keys(CASES).sort());
     for (const [, script] of luaScripts) expect(script.twin).to.be.a('function');
   });

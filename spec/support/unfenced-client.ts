@@ -1,5 +1,6 @@
 import type { Cluster, Redis } from 'ioredis';
-import { STORE_FENCED, STORE_FENCED_MANY } from '../../src/store/lua-scripts.js';
+import { STORE_FENCED_MANY } from '../../src/store/lua-batch-scripts.js';
+import { STORE_FENCED } from '../../src/store/lua-scripts.js';
 
 /**
  * Negative controls only: `client`, except that ts-rc's fenced write stores unconditionally, as

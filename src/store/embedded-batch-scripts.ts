@@ -1,7 +1,7 @@
 import { type EmbeddedTwin, fenceToken } from './embedded-scripts.js';
 
 /*
- * The twins of the batch scripts in lua-scripts.ts (READ_FENCES_MANY, STORE_FENCED_MANY,
+ * The twins of the batch scripts in lua-batch-scripts.ts (READ_FENCES_MANY, STORE_FENCED_MANY,
  * STORE_AND_FENCE_MANY, EVICT_MANY), step for step, with the same atomicity as the single-entry
  * twins (see embedded-scripts.ts): synchronous from the first read to the last write.
  */

@@ -3,7 +3,8 @@ import { FAILED, type Failed } from '../client/command-runner.js';
 import type { RedisClient } from '../client/redis-client.js';
 import { ReplicaAcks } from '../client/replica-acks.js';
 import { DEFAULTS } from '../core/defaults.js';
-import { EVICT_MANY, READ_FENCES_MANY, runScript, STORE_AND_FENCE_MANY, STORE_FENCED_MANY } from './lua-scripts.js';
+import { EVICT_MANY, READ_FENCES_MANY, STORE_AND_FENCE_MANY, STORE_FENCED_MANY } from './lua-batch-scripts.js';
+import { runScript } from './lua-scripts.js';
 import type { Fences, NamespaceStore, StoredEntry, WriteMeta } from './namespace-store.js';
 import { groupBySlot } from './slot-groups.js';
 
